@@ -1,0 +1,38 @@
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  {ignores: ["node_modules", "dist", "build", "test/output", "bench/out", "**/*.wasm"]},
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        console: "readonly",
+        process: "readonly",
+        performance: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        URL: "readonly",
+        window: "readonly",
+        document: "readonly",
+        self: "readonly",
+        fetch: "readonly",
+        Blob: "readonly",
+        File: "readonly",
+        TextEncoder: "readonly",
+        TextDecoder: "readonly",
+        AbortController: "readonly",
+        AbortSignal: "readonly",
+        structuredClone: "readonly",
+        queueMicrotask: "readonly",
+        Buffer: "readonly"
+      }
+    },
+    rules: {
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-unused-vars": ["error", {ignoreRestSiblings: true, argsIgnorePattern: "^_"}],
+      "no-constant-condition": ["error", {checkLoops: false}]
+    }
+  }
+);
