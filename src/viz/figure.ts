@@ -1,0 +1,151 @@
+// The frame every SVG chart shares: viewBox sizing, background, title/subtitle, accessible <title>/<desc>/aria-label,
+// bottom notes (NaN counts, clipping), an empty-data message, and the highlight CSS.
+import * as d3 from "d3";
+import type {FrameOptions} from "./options.ts";
+import type {Theme} from "./theme.ts";
+
+export type SvgSelection = d3.Selection<SVGSVGElement, undefined, null, undefined>;
+export type GSelection = d3.Selection<SVGGElement, undefined, null, undefined>;
+
+export interface Figure {
+  svg: SvgSelection;
+  theme: Theme;
+  width: number;
+  height: number;
+  /** y where the plot area may start (below title and subtitle) */
+  top: number;
+  /** y where the plot area must end (above the notes) */
+  bottom: number;
+  /** writes a centred message such as "no data" into the box */
+  message(text: string, box?: {x: number; y: number; width: number; height: number}): void;
+  /** sets the accessible summary (unless the caller gave `description`) and returns the SVG element */
+  finish(summary: string): SVGSVGElement;
+}
+
+let uid = 0;
+
+/** A document-unique id for gradients, patterns and clip paths (snapshot tests renumber them). */
+export function nextId(prefix: string): string {
+  return `gb-${prefix}-${++uid}`;
+}
+
+/** CSS shared by all charts: the class the highlight mechanism toggles. */
+export function chartStyle(theme: Theme): string {
+  return [
+    `.gb-chart text{font-family:${theme.font}}`,
+    `.gb-chart .gb-highlight{stroke:${theme.highlight};stroke-width:2.5px}`,
+    `.gb-chart text.gb-highlight{stroke:none;font-weight:700;fill:${theme.highlight}}`
+  ].join("");
+}
+
+export function createFigure(options: FrameOptions, kind: string, notes: readonly string[] = []): Figure {
+  const {width, height, theme, title, subtitle} = options;
+  const fs = theme.fontSize;
+  const svg = d3
+    .create("svg")
+    .attr("class", `gb-chart gb-${kind}`)
+    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("width", width)
+    .attr("height", height)
+    .attr("role", "img")
+    .attr("font-family", theme.font)
+    .attr("font-size", fs)
+    .attr("fill", theme.foreground)
+    .style("display", "block")
+    .style("max-width", "100%")
+    .style("height", "auto")
+    .style("background", theme.background) as SvgSelection;
+  const titleEl = svg.append("title").text(title || kind);
+  const descEl = svg.append("desc");
+  svg.append("style").text(chartStyle(theme));
+  svg.append("rect").attr("width", width).attr("height", height).attr("fill", theme.background);
+  let top = 10;
+  if (title) {
+    svg
+      .append("text")
+      .attr("class", "gb-title")
+      .attr("x", 16)
+      .attr("y", top + fs * 1.45)
+      .attr("font-size", fs * 1.45)
+      .attr("font-weight", 700)
+      .text(title);
+    top += fs * 1.45 + 8;
+  }
+  if (subtitle) {
+    svg
+      .append("text")
+      .attr("class", "gb-subtitle")
+      .attr("x", 16)
+      .attr("y", top + fs)
+      .attr("fill", theme.muted)
+      .text(subtitle);
+    top += fs + 8;
+  }
+  const lineHeight = fs * 1.3;
+  const bottom = height - 8 - notes.length * lineHeight;
+  notes.forEach((note, i) => {
+    svg
+      .append("text")
+      .attr("class", "gb-note")
+      .attr("x", 16)
+      .attr("y", bottom + (i + 1) * lineHeight - 4)
+      .attr("fill", theme.muted)
+      .attr("font-style", "italic")
+      .text(note);
+  });
+  return {
+    svg,
+    theme,
+    width,
+    height,
+    top: top + 6,
+    bottom,
+    message(text, box = {x: 0, y: top, width, height: bottom - top}) {
+      svg
+        .append("text")
+        .attr("class", "gb-message")
+        .attr("x", box.x + box.width / 2)
+        .attr("y", box.y + box.height / 2)
+        .attr("text-anchor", "middle")
+        .attr("dominant-baseline", "middle")
+        .attr("fill", theme.muted)
+        .attr("font-size", fs * 1.2)
+        .text(text);
+    },
+    finish(summary) {
+      const label = options.description ?? summary;
+      svg.attr("aria-label", label);
+      descEl.text(label);
+      titleEl.text(title || label);
+      return svg.node()!;
+    }
+  };
+}
+
+/** Draws a themed axis: muted ticks and domain, foreground labels at the base font size. */
+export function styleAxis(g: GSelection, theme: Theme): GSelection {
+  g.attr("font-size", theme.fontSize * 0.87).attr("font-family", theme.font);
+  g.selectAll(".domain").attr("stroke", theme.muted);
+  g.selectAll(".tick line").attr("stroke", theme.muted);
+  g.selectAll(".tick text").attr("fill", theme.foreground);
+  return g;
+}
+
+/** Axis title text. `rotate` for a vertical y title. */
+export function axisTitle(
+  parent: SvgSelection | GSelection,
+  theme: Theme,
+  label: string,
+  x: number,
+  y: number,
+  rotate = false,
+  anchor: "start" | "middle" | "end" = "middle"
+): void {
+  parent
+    .append("text")
+    .attr("class", "gb-axis-title")
+    .attr("transform", `translate(${x},${y})${rotate ? " rotate(-90)" : ""}`)
+    .attr("text-anchor", anchor)
+    .attr("fill", theme.muted)
+    .text(label);
+}

@@ -1,0 +1,164 @@
+// One labelled heatmap inside a box: the cell layer, row/column labels (token strings, thinned to stay legible, or a
+// numeric index axis), axis titles, a hover lookup and the highlight cursor. Used by the activation heatmap, the
+// attention charts and the per-block SQNR heatmap.
+import * as d3 from "d3";
+import {cellAt, drawCells, type Box, type CellColors, type CellGrid, type CellMode} from "./cells.ts";
+import {axisTitle, styleAxis, type GSelection} from "./figure.ts";
+import {showToken, textWidth, truncate} from "./format.ts";
+import type {Theme} from "./theme.ts";
+import type {TipLookup} from "./tooltip.ts";
+
+/** Which axis indexes token positions: its labels get `data-position` and it follows the highlight channel. */
+export type PositionAxis = "rows" | "cols" | "both" | "none";
+export const POSITION_AXES: readonly PositionAxis[] = ["rows", "cols", "both", "none"];
+
+export interface PanelSpec {
+  grid: CellGrid;
+  colors: CellColors;
+  mode: CellMode;
+  /** one label per row (tokens), or null for a numeric index axis */
+  rowLabels: readonly string[] | null;
+  colLabels: readonly string[] | null;
+  rowTitle: string;
+  colTitle: string;
+  positionAxis: PositionAxis;
+  /** labels at a smaller size, for small multiples */
+  compact: boolean;
+  tip: (row: number, col: number, value: number) => string;
+}
+
+export interface Panel {
+  cells: Box;
+  lookup: TipLookup;
+  /** outlines position p (or clears with null) */
+  highlight(position: number | null): void;
+}
+
+const MAX_LABEL_CHARS = 12;
+
+function labelText(s: string): string {
+  return truncate(showToken(s), MAX_LABEL_CHARS);
+}
+
+export function heatmapPanel(g: GSelection, theme: Theme, outer: Box, spec: PanelSpec): Panel {
+  const {grid, rowLabels, colLabels, positionAxis} = spec;
+  const fs = spec.compact ? theme.fontSize * 0.73 : theme.fontSize * 0.87;
+  const titleSpace = spec.compact ? 0 : theme.fontSize * 1.6;
+  const rowLabelWidth = rowLabels
+    ? Math.max(0, ...rowLabels.map((l) => textWidth(labelText(l), fs)))
+    : textWidth(String(grid.rows - 1), fs) + 6;
+  const colLabelDepth = colLabels
+    ? Math.max(0, ...colLabels.map((l) => textWidth(labelText(l), fs))) * 0.71 + fs
+    : fs + 8;
+  const cells: Box = {
+    x: outer.x + titleSpace + rowLabelWidth + 8,
+    y: outer.y,
+    width: Math.max(10, outer.width - titleSpace - rowLabelWidth - 8),
+    height: Math.max(10, outer.height - colLabelDepth - 8 - titleSpace)
+  };
+  drawCells(g, grid, cells, spec.colors, spec.mode);
+  g.append("rect")
+    .attr("x", cells.x)
+    .attr("y", cells.y)
+    .attr("width", cells.width)
+    .attr("height", cells.height)
+    .attr("fill", "none")
+    .attr("stroke", theme.grid);
+  const ch = cells.height / Math.max(1, grid.rows);
+  const cw = cells.width / Math.max(1, grid.cols);
+  const rowsArePositions = positionAxis === "rows" || positionAxis === "both";
+  const colsArePositions = positionAxis === "cols" || positionAxis === "both";
+
+  if (rowLabels) {
+    const step = Math.max(1, Math.ceil((fs * 1.15) / ch));
+    const shown = d3.range(0, grid.rows, step);
+    g.append("g")
+      .attr("class", "gb-row-labels")
+      .attr("font-size", fs)
+      .selectAll("text")
+      .data(shown)
+      .join("text")
+      .attr("x", cells.x - 6)
+      .attr("y", (r) => cells.y + (r + 0.5) * ch)
+      .attr("dy", "0.35em")
+      .attr("text-anchor", "end")
+      .attr("data-position", (r) => (rowsArePositions ? r : null))
+      .text((r) => labelText(rowLabels[r] ?? ""));
+  } else if (grid.rows > 0) {
+    const y = d3
+      .scaleLinear()
+      .domain([0, grid.rows])
+      .range([cells.y, cells.y + cells.height]);
+    const axis = d3
+      .axisLeft(y)
+      .ticks(Math.max(2, Math.min(grid.rows, Math.floor(cells.height / 50))))
+      .tickFormat(d3.format("d"));
+    styleAxis(g.append("g").attr("transform", `translate(${cells.x},0)`).call(axis) as unknown as GSelection, theme);
+  }
+  if (colLabels) {
+    const step = Math.max(1, Math.ceil((fs * 1.15) / cw));
+    const shown = d3.range(0, grid.cols, step);
+    g.append("g")
+      .attr("class", "gb-col-labels")
+      .attr("font-size", fs)
+      .selectAll("text")
+      .data(shown)
+      .join("text")
+      .attr("transform", (c) => `translate(${cells.x + (c + 0.5) * cw},${cells.y + cells.height + 6}) rotate(-45)`)
+      .attr("dy", "0.35em")
+      .attr("text-anchor", "end")
+      .attr("data-position", (c) => (colsArePositions ? c : null))
+      .text((c) => labelText(colLabels[c] ?? ""));
+  } else if (grid.cols > 0) {
+    const x = d3
+      .scaleLinear()
+      .domain([0, grid.cols])
+      .range([cells.x, cells.x + cells.width]);
+    const axis = d3
+      .axisBottom(x)
+      .ticks(Math.max(2, Math.min(grid.cols, Math.floor(cells.width / 80))))
+      .tickFormat(d3.format("d"));
+    styleAxis(
+      g
+        .append("g")
+        .attr("transform", `translate(0,${cells.y + cells.height})`)
+        .call(axis) as unknown as GSelection,
+      theme
+    );
+  }
+  if (!spec.compact) {
+    axisTitle(g, theme, spec.rowTitle, outer.x + theme.fontSize, cells.y + cells.height / 2, true);
+    axisTitle(g, theme, spec.colTitle, cells.x + cells.width / 2, outer.y + outer.height - 4);
+  }
+
+  const cursor = g.append("g").attr("class", "gb-cursor").attr("fill", "none").attr("stroke", theme.highlight);
+  return {
+    cells,
+    lookup(x, y) {
+      const at = cellAt(grid, cells, x, y);
+      return at ? spec.tip(at.row, at.col, grid.values[at.row * grid.cols + at.col]!) : null;
+    },
+    highlight(position) {
+      cursor.selectAll("*").remove();
+      if (position === null) return;
+      if (rowsArePositions && position < grid.rows) {
+        cursor
+          .append("rect")
+          .attr("x", cells.x - 1)
+          .attr("y", cells.y + position * ch - 1)
+          .attr("width", cells.width + 2)
+          .attr("height", ch + 2)
+          .attr("stroke-width", 2);
+      }
+      if (colsArePositions && position < grid.cols) {
+        cursor
+          .append("rect")
+          .attr("x", cells.x + position * cw - 1)
+          .attr("y", cells.y - 1)
+          .attr("width", cw + 2)
+          .attr("height", cells.height + 2)
+          .attr("stroke-width", 2);
+      }
+    }
+  };
+}
