@@ -135,3 +135,9 @@ export function toLabels(labels: readonly string[] | undefined | null, n: number
   }
   return labels.map(String);
 }
+
+/** values[start, end) without copying typed arrays. */
+export function sliceValues(values: ArrayLike<number>, start: number, end: number): ArrayLike<number> {
+  if (ArrayBuffer.isView(values)) return (values as unknown as Float32Array).subarray(start, end);
+  return Array.prototype.slice.call(values, start, end) as number[];
+}

@@ -22,8 +22,10 @@ export interface PanelSpec {
   rowTitle: string;
   colTitle: string;
   positionAxis: PositionAxis;
-  /** labels at a smaller size, for small multiples */
+  /** labels at a smaller size and no axis titles, for small multiples */
   compact: boolean;
+  /** square cells (attention: query × key) */
+  square: boolean;
   tip: (row: number, col: number, value: number) => string;
 }
 
@@ -56,6 +58,12 @@ export function heatmapPanel(g: GSelection, theme: Theme, outer: Box, spec: Pane
     width: Math.max(10, outer.width - titleSpace - rowLabelWidth - 8),
     height: Math.max(10, outer.height - colLabelDepth - 8 - titleSpace)
   };
+  if (spec.square) {
+    const side = Math.min(cells.width / Math.max(1, grid.cols), cells.height / Math.max(1, grid.rows));
+    cells.x += (cells.width - side * grid.cols) / 2;
+    cells.width = side * grid.cols;
+    cells.height = side * grid.rows;
+  }
   drawCells(g, grid, cells, spec.colors, spec.mode);
   g.append("rect")
     .attr("x", cells.x)
@@ -128,7 +136,7 @@ export function heatmapPanel(g: GSelection, theme: Theme, outer: Box, spec: Pane
   }
   if (!spec.compact) {
     axisTitle(g, theme, spec.rowTitle, outer.x + theme.fontSize, cells.y + cells.height / 2, true);
-    axisTitle(g, theme, spec.colTitle, cells.x + cells.width / 2, outer.y + outer.height - 4);
+    axisTitle(g, theme, spec.colTitle, cells.x + cells.width / 2, cells.y + cells.height + colLabelDepth + titleSpace);
   }
 
   const cursor = g.append("g").attr("class", "gb-cursor").attr("fill", "none").attr("stroke", theme.highlight);

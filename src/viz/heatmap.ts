@@ -153,6 +153,7 @@ export function drawHeatmap(data: HeatmapData, options: HeatmapOptions, kind: st
     colTitle: colName,
     positionAxis: options.positionAxis,
     compact: false,
+    square: false,
     tip: (r, c, v) =>
       [
         `${rowName} ${r}${rowLabels ? ` “${showToken(rowLabels[r]!)}”` : ""}`,
