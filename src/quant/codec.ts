@@ -1,0 +1,44 @@
+// The contract every quantization format implements once bound to its parameters (a Codec), and the Q8 activation
+// vector that integer dot products read. A matrix W (rows, cols) is stored row-major as
+//   [header (headerBytes)] then per row: floor(cols / blockSize) blocks of blockBytes each,
+// with the last cols % blockSize values of each row kept in float32 beside it (see matrix.ts).
+
+/** An activation vector quantized to Q8_0 blocks of 32 (ggml quantize_row_q8_0 / the Q8_1 sums alongside). */
+export interface Q8Vector {
+  /** number of values covered by whole blocks (a multiple of 32) */
+  n: number;
+  /** (n / 32) block scales d, already rounded to fp16 */
+  d: Float32Array;
+  /** (n / 32) fp16(d · Σq) per block, the Q8_1 "s" that asymmetric weight formats need */
+  s: Float32Array;
+  /** (n,) int8 codes, x ≈ d · q */
+  qs: Int8Array;
+  /** (len,) the whole vector as the kernels see it: dequantized blocks, then the float32 tail unchanged */
+  xq: Float32Array;
+}
+
+export interface Codec {
+  /** canonical spec text of this format, e.g. "q4_0", "int4:g32:asym" */
+  readonly name: string;
+  /** values per block */
+  readonly blockSize: number;
+  /** bytes per block, scales included */
+  readonly blockBytes: number;
+  /** bytes before the first row (per-tensor statistics); 0 for block formats */
+  readonly headerBytes: number;
+  /** bits per weight of whole blocks, scales included (the header is counted by the matrix) */
+  readonly bpw: number;
+  /** per-tensor formats: computes the statistics over all quantized values w and writes them at out[0..headerBytes) */
+  writeHeader?(out: Uint8Array, w: Float32Array, rows: number, cols: number): void;
+  /** quantizes nBlocks·blockSize values x[xo..] into nBlocks blocks at out[o..] (header already written) */
+  quantizeRef(out: Uint8Array, o: number, x: Float32Array, xo: number, nBlocks: number): void;
+  /** dequantizes nBlocks blocks at src[so..] into out[oo..] */
+  dequantize(out: Float32Array, oo: number, src: Uint8Array, so: number, nBlocks: number): void;
+  /** fused Σ ŵ·x over nBlocks blocks at src[so..] and x[xo..], dequantizing inside the loop */
+  dot(src: Uint8Array, so: number, x: Float32Array, xo: number, nBlocks: number): number;
+  /**
+   * integer dot against a Q8 activation (ggml vec_dot_*_q8_0 / runq.c matmul), starting at value xo (a multiple of 32).
+   * Formats without it use dot() with the dequantized activation, which carries the same activation error.
+   */
+  dotQ8?(src: Uint8Array, so: number, xq: Q8Vector, xo: number, nBlocks: number): number;
+}

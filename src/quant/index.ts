@@ -1,0 +1,40 @@
+export {createQ8Vector, quantizeQ8} from "./act.ts";
+export type {Codec, Q8Vector} from "./codec.ts";
+export {f16ToF32, f32ToF16} from "./fp16.ts";
+export {NF4_LEVELS} from "./formats/nf4.ts";
+export {
+  dequantizeMatrix,
+  dequantizeRow,
+  matrixBpw,
+  matvecQuant,
+  matvecQuantQ8,
+  quantizeMatrix,
+  quantizedBytes,
+  tailNote,
+  type QuantizedMatrix
+} from "./matrix.ts";
+export {
+  chunkSqnrDb,
+  cosine,
+  errorHistogram,
+  maxAbsError,
+  normalizedL2,
+  sqnrDb,
+  tensorMetrics,
+  type ErrorHistogram,
+  type TensorMetrics
+} from "./metrics.ts";
+export {roundHalfAway, roundHalfEven} from "./rounding.ts";
+export {SCHEMES, toFormat, type Format, type Scheme} from "./schemes.ts";
+export {
+  FP32,
+  MATRIX_NAMES,
+  checkSpecLayers,
+  formatFor,
+  formatQuantSpec,
+  parseQuantSpec,
+  toQuantSpec,
+  type MatrixName,
+  type QuantOverride,
+  type QuantSpec
+} from "./spec.ts";
