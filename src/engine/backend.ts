@@ -1,0 +1,46 @@
+// The kernel table the forward pass calls through. The reference ops are the default; a faster backend (WASM, threads)
+// installs kernels with the same signatures and contracts: `model.kernels = {...referenceKernels, matvec: fast}`.
+import {
+  attentionMix,
+  attentionScores,
+  matmul,
+  matvec,
+  rmsnorm,
+  rmsnormWithScale,
+  rope,
+  softmax,
+  swiglu
+} from "./ops/index.ts";
+
+export interface Kernels {
+  /** W (d,n) @ x (n,) -> out (d,) */
+  matvec: typeof matvec;
+  /** X (T,n) @ W (d,n)ᵀ -> out (T,d) */
+  matmul: typeof matmul;
+  /** x (n,) -> out (n,) = w·x/scale; returns scale = sqrt(mean(x²)+eps) */
+  rmsnorm: typeof rmsnorm;
+  /** x (n,) -> out (n,) = w·x/scale for a given scale */
+  rmsnormWithScale: typeof rmsnormWithScale;
+  /** x (nHeads, headSize) -> out rotated by pos·θ */
+  rope: typeof rope;
+  /** x[offset..offset+n) -> out[offset..offset+n) softmax */
+  softmax: typeof softmax;
+  /** out (n,) = silu(gate)·up */
+  swiglu: typeof swiglu;
+  /** q (T, D), key cache -> att (NH, T, kLen) causal scaled scores */
+  attentionScores: typeof attentionScores;
+  /** att (NH, T, kLen), value cache -> z (T, D) */
+  attentionMix: typeof attentionMix;
+}
+
+export const referenceKernels: Readonly<Kernels> = Object.freeze({
+  matvec,
+  matmul,
+  rmsnorm,
+  rmsnormWithScale,
+  rope,
+  softmax,
+  swiglu,
+  attentionScores,
+  attentionMix
+});

@@ -1,0 +1,200 @@
+// The forward pass. `forward(model, token, pos)` is one decode step; `prefill(model, tokens, pos0)` pushes T tokens
+// through at once (matmul instead of matvec, a causal mask in attention) and gives the same logits. Both run the
+// same code below, which reads top to bottom like the paper.
+// T = tokens in this call, D = dim, KV = kv_dim, H = hidden_dim, NH = n_heads, V = vocab_size, S = seq_len
+import {callHook, type HookTable} from "./hooks/hooks.ts";
+import type {HookKey, HookMode} from "./hooks/names.ts";
+import type {MatrixName} from "./matrices.ts";
+import {ensureRows, type Config} from "./model.ts";
+import type {Transformer} from "./transformer.ts";
+
+/** One decode step: feeds `token` at position `pos`, returns the logits (V,) (a view, valid until the next call). */
+export function forward(model: Transformer, token: number, pos: number): Float32Array {
+  return run(model, [token], pos, "decode");
+}
+
+/** Feeds tokens at positions pos0.., returns the logits (T, V), row t after feeding tokens[t] (a view, as above). */
+export function prefill(model: Transformer, tokens: ArrayLike<number>, pos0 = 0): Float32Array {
+  return run(model, tokens, pos0, "prefill");
+}
+
+/** Throws a clear error for a token id out of range or a position past the context. */
+export function checkInputs(c: Config, tokens: ArrayLike<number>, pos0: number): void {
+  if (tokens.length === 0) throw new Error("no tokens to feed: pass at least one token");
+  if (!Number.isInteger(pos0) || pos0 < 0) throw new Error(`invalid position: ${pos0} (must be an integer >= 0)`);
+  const end = pos0 + tokens.length - 1;
+  if (end >= c.seqLen)
+    throw new Error(
+      `position ${end} is past the context: seq_len is ${c.seqLen} (positions 0..${c.seqLen - 1}); ` +
+        `feed fewer tokens or start a new sequence`
+    );
+  for (let t = 0; t < tokens.length; t++) {
+    const token = tokens[t]!;
+    if (!Number.isInteger(token) || token < 0 || token >= c.vocabSize)
+      throw new Error(
+        `token ${token} at index ${t} is out of range: the vocabulary has ${c.vocabSize} tokens (0..${c.vocabSize - 1})`
+      );
+  }
+}
+
+function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: HookMode): Float32Array {
+  const c = model.config;
+  checkInputs(c, tokens, pos0);
+  const T = tokens.length;
+  ensureRows(model.state, c, T, model.alloc);
+  const {dim: D, kvDim: KV, hiddenDim: H, nLayers: L, nHeads: NH, nKvHeads: NKV, headSize: HS, seqLen: S} = c;
+  const {state: s, kernels: k, matrices: mats, profiler: prof, hooks} = model;
+  const shape = {T, pos0, nHeads: NH, nKvHeads: NKV, headSize: HS};
+  const kLen = pos0 + T;
+  prof?.start();
+
+  // token embedding
+  for (let t = 0; t < T; t++) mats.embed(row(s.x, t, D, T), tokens[t]!);
+  prof?.lap("other", -1);
+  if (hooks) callHook(model, hooks, "hook_embed", -1, s.x, mode, T, pos0);
+
+  for (let l = 0; l < L; l++) {
+    if (hooks) callHook(model, hooks, "hook_resid_pre", l, s.x, mode, T, pos0);
+
+    // attention rmsnorm
+    norm(model, hooks, s.xb, s.x, model.norms.att[l]!, l, "ln1.hook_scale", "ln1.hook_normalized", mode, T, pos0);
+
+    // qkv matmuls for these positions
+    linear(model, s.q, s.xb, T, "wq", l);
+    linear(model, s.k, s.xb, T, "wk", l);
+    linear(model, s.v, s.xb, T, "wv", l);
+    if (hooks) {
+      callHook(model, hooks, "attn.hook_q", l, s.q, mode, T, pos0);
+      callHook(model, hooks, "attn.hook_k", l, s.k, mode, T, pos0);
+      callHook(model, hooks, "attn.hook_v", l, s.v, mode, T, pos0);
+    }
+
+    // RoPE relative positional encoding: rotate q and k by their position
+    for (let t = 0; t < T; t++) {
+      k.rope(row(s.q, t, D, T), row(s.q, t, D, T), model.rope, pos0 + t, NH);
+      k.rope(row(s.k, t, KV, T), row(s.k, t, KV, T), model.rope, pos0 + t, NKV);
+    }
+    prof?.lap("rope", l);
+    if (hooks) {
+      callHook(model, hooks, "attn.hook_rot_q", l, s.q, mode, T, pos0);
+      callHook(model, hooks, "attn.hook_rot_k", l, s.k, mode, T, pos0);
+    }
+
+    // save k and v of these positions in the KV cache
+    const cacheOffset = l * S * KV;
+    const at = cacheOffset + pos0 * KV;
+    for (let i = 0; i < T * KV; i++) {
+      s.keyCache[at + i] = s.k[i]!;
+      s.valueCache[at + i] = s.v[i]!;
+    }
+    prof?.lap("other", l);
+
+    // multihead attention: scores of every query head against the keys of its kv head, softmax, mix of values
+    k.attentionScores(s.att, s.q, s.keyCache, cacheOffset, shape);
+    prof?.lap("attention", l);
+    if (hooks) callHook(model, hooks, "attn.hook_attn_scores", l, s.att, mode, T, pos0);
+    for (let r = 0; r < NH * T; r++) k.softmax(s.att, s.att, kLen, r * kLen);
+    prof?.lap("attention", l);
+    if (hooks) callHook(model, hooks, "attn.hook_pattern", l, s.att, mode, T, pos0);
+    k.attentionMix(s.xb, s.att, s.valueCache, cacheOffset, shape);
+    prof?.lap("attention", l);
+    if (hooks) callHook(model, hooks, "attn.hook_z", l, s.xb, mode, T, pos0);
+
+    // final matmul to get the output of the attention
+    linear(model, s.xb2, s.xb, T, "wo", l);
+    if (hooks) callHook(model, hooks, "hook_attn_out", l, s.xb2, mode, T, pos0);
+
+    // residual connection back into x
+    for (let i = 0; i < T * D; i++) s.x[i] += s.xb2[i]!;
+    prof?.lap("other", l);
+    if (hooks) callHook(model, hooks, "hook_resid_mid", l, s.x, mode, T, pos0);
+
+    // ffn rmsnorm
+    norm(model, hooks, s.xb, s.x, model.norms.ffn[l]!, l, "ln2.hook_scale", "ln2.hook_normalized", mode, T, pos0);
+
+    // in PyTorch: self.w2(F.silu(self.w1(x)) * self.w3(x))
+    linear(model, s.hb, s.xb, T, "w1", l);
+    linear(model, s.hb2, s.xb, T, "w3", l);
+    if (hooks) {
+      callHook(model, hooks, "mlp.hook_pre", l, s.hb, mode, T, pos0);
+      callHook(model, hooks, "mlp.hook_pre_linear", l, s.hb2, mode, T, pos0);
+    }
+
+    // SwiGLU non-linearity
+    k.swiglu(s.hb, s.hb, s.hb2, T * H);
+    prof?.lap("activation", l);
+    if (hooks) callHook(model, hooks, "mlp.hook_post", l, s.hb, mode, T, pos0);
+
+    // final matmul to get the output of the ffn
+    linear(model, s.xb, s.hb, T, "w2", l);
+    if (hooks) callHook(model, hooks, "hook_mlp_out", l, s.xb, mode, T, pos0);
+
+    // residual connection
+    for (let i = 0; i < T * D; i++) s.x[i] += s.xb[i]!;
+    prof?.lap("other", l);
+    if (hooks) callHook(model, hooks, "hook_resid_post", l, s.x, mode, T, pos0);
+  }
+
+  // final rmsnorm
+  norm(
+    model,
+    hooks,
+    s.xb,
+    s.x,
+    model.weights.rmsFinal,
+    -1,
+    "ln_final.hook_scale",
+    "ln_final.hook_normalized",
+    mode,
+    T,
+    pos0
+  );
+
+  // classifier into logits
+  linear(model, s.logits, s.xb, T, "wcls", 0);
+  if (hooks) callHook(model, hooks, "unembed.hook_out", -1, s.logits, mode, T, pos0);
+
+  if (prof) {
+    prof.steps++;
+    prof.tokens += T;
+  }
+  return s.logits.subarray(0, T * c.vocabSize);
+}
+
+/** Row t of a (rows, n) buffer; the buffer itself for a single row, so decode makes no views. */
+function row(buf: Float32Array, t: number, n: number, T: number): Float32Array {
+  return T === 1 ? buf : buf.subarray(t * n, (t + 1) * n);
+}
+
+/** X (T, n) -> out (T, d) through the matrix provider: matvec for one token, matmul for a batch. */
+function linear(model: Transformer, out: Float32Array, x: Float32Array, T: number, name: MatrixName, layer: number) {
+  if (T === 1) model.matrices.matvec(out, x, name, layer);
+  else model.matrices.matmul(out, x, T, name, layer);
+  model.profiler?.lapMatrix(name === "wcls" ? -1 : layer);
+}
+
+/** RMSNorm of every row of x into out, the scales kept in state.scale for the scale hook. */
+function norm(
+  model: Transformer,
+  hooks: HookTable | null,
+  out: Float32Array,
+  x: Float32Array,
+  w: Float32Array,
+  layer: number,
+  scaleKey: HookKey,
+  normalizedKey: HookKey,
+  mode: HookMode,
+  T: number,
+  pos0: number
+): void {
+  const {kernels: k, state: s} = model;
+  const D = model.config.dim;
+  for (let t = 0; t < T; t++) s.scale[t] = k.rmsnorm(row(out, t, D, T), row(x, t, D, T), w, D);
+  model.profiler?.lap("norm", layer);
+  if (!hooks) return;
+  // a scale hook may have changed the scales: normalize again with them (the same arithmetic, so unchanged
+  // scales give identical results)
+  if (callHook(model, hooks, scaleKey, layer, s.scale, mode, T, pos0))
+    for (let t = 0; t < T; t++) k.rmsnormWithScale(row(out, t, D, T), row(x, t, D, T), w, D, s.scale[t]!);
+  callHook(model, hooks, normalizedKey, layer, out, mode, T, pos0);
+}

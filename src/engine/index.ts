@@ -1,0 +1,38 @@
+export {
+  type Config,
+  type Weights,
+  type RunState,
+  type Alloc,
+  defaultAlloc,
+  weightShapes,
+  weightsFloats
+} from "./model.ts";
+export {activationFloats, kvCacheFloats, runStateFloats, createRunState, weightsFromBuffer} from "./model.ts";
+export {toConfig, type ConfigSpec, CONFIG_LIMITS, modelBytes, checkMemory, DEFAULT_MAX_BYTES} from "./config.ts";
+export {referenceKernels, type Kernels} from "./backend.ts";
+export {MATRIX_NAMES, type MatrixName, type MatrixProvider, type MatrixHost, fp32Matrices} from "./matrices.ts";
+export {matrixShape, layerViews} from "./matrices.ts";
+export {Profiler, PROFILE_CATEGORIES, type ProfileCategory, type ProfileReport} from "./profiler.ts";
+export {createTransformer, setMatrices, setProfiler, type Transformer, type TransformerOptions} from "./transformer.ts";
+export {forward, prefill, checkInputs} from "./forward.ts";
+export {generate, yieldToEventLoop, type GenerateOptions, type GenerateStep} from "./generate.ts";
+export {toSampler, sample, argmax, type Sampler, type SamplerSpec} from "./sampler.ts";
+export {Rng} from "./rng.ts";
+export {BOS, EOS, BYTE_OFFSET, readTokenizer, writeTokenizer, encode, decode, decodePiece} from "./tokenizer.ts";
+export {TextStream, type Tokenizer} from "./tokenizer.ts";
+export {readCheckpoint, readCheckpointHeader, writeCheckpoint, checkpointBytes, HEADER_BYTES} from "./checkpoint.ts";
+export {
+  loadModel,
+  loadModelFromBytes,
+  readSource,
+  type LoadedModel,
+  type LoadOptions,
+  type ModelSource
+} from "./load.ts";
+export {
+  loadDefaultModel,
+  DEFAULT_CONFIG,
+  DEFAULT_MODEL_FILES,
+  seededCheckpoint,
+  byteTokenizer
+} from "./default-model.ts";

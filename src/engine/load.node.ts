@@ -1,0 +1,36 @@
+// Loading from file paths in Node: the header is read and checked (with the file size) before the file is read.
+import {open, readFile, stat} from "node:fs/promises";
+import {checkMemory, DEFAULT_MAX_BYTES} from "./config.ts";
+import {HEADER_BYTES, readCheckpointHeader} from "./checkpoint.ts";
+import {loadModelFromBytes, type LoadedModel, type LoadOptions} from "./load.ts";
+
+export async function loadModelFromFiles(
+  checkpointPath: string,
+  tokenizerPath: string,
+  options: LoadOptions = {}
+): Promise<LoadedModel> {
+  const size = await fileSize(checkpointPath, "checkpoint");
+  const header = new Uint8Array(Math.min(HEADER_BYTES, size));
+  const file = await open(checkpointPath, "r");
+  try {
+    await file.read(header, 0, header.byteLength, 0);
+  } finally {
+    await file.close();
+  }
+  checkMemory(readCheckpointHeader(header, size), options.maxBytes ?? DEFAULT_MAX_BYTES);
+  await fileSize(tokenizerPath, "tokenizer");
+  const [checkpoint, tokenizer] = await Promise.all([readFile(checkpointPath), readFile(tokenizerPath)]);
+  options.onProgress?.(size, size);
+  return loadModelFromBytes(checkpoint, tokenizer, options);
+}
+
+async function fileSize(path: string, what: string): Promise<number> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) throw new Error("not a file");
+    return s.size;
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message;
+    throw new Error(`cannot read ${what} ${path}: ${reason}; check the path`, {cause: error});
+  }
+}

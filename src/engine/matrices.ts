@@ -1,0 +1,91 @@
+// The matrix provider: the only way the forward pass touches a weight matrix.
+//
+// Contract (quant providers implement the same):
+// - `matvec(out, x, name, layer)`: W (d,n) @ x (n,) -> out (d,), W = matrix `name` of block `layer`.
+// - `matmul(out, x, T, name, layer)`: X (T,n) @ W (d,n)ᵀ -> out (T,d), rows of X and out contiguous.
+// - `embed(out, token)`: out (D,) = row `token` of tok_embeddings (V, D).
+// - names are llama2.c's: wq (D,D) wk (KV,D) wv (KV,D) wo (D,D) w1 (H,D) gate, w2 (D,H) down, w3 (H,D) up,
+//   wcls (V,D) classifier (layer is 0 for wcls). `matrixShape(config, name)` gives (d, n).
+// - out is caller-owned and fully overwritten; x is read-only; out and x never alias.
+// - `profiler` is set by the engine (null when profiling is off). The engine times each provider call and books
+//   it as matmul; a provider that spends time turning stored weights into floats reports that part with
+//   `this.profiler?.add("get_w", layer, ms)` and the engine subtracts it from matmul. Make no timing call when
+//   profiler is null.
+// - Swap the provider on a live model with `setMatrices(model, provider)`: the next forward call uses it.
+// - Providers read the model's current kernel table (`host.kernels`) at call time, so kernel swaps apply too.
+import type {Kernels} from "./backend.ts";
+import type {Config, Weights} from "./model.ts";
+import type {Profiler} from "./profiler.ts";
+
+export const MATRIX_NAMES = ["wq", "wk", "wv", "wo", "w1", "w2", "w3", "wcls"] as const;
+export type MatrixName = (typeof MATRIX_NAMES)[number];
+
+export interface MatrixProvider {
+  /** what this provider does, for reports (e.g. "fp32", "q4_0 cached") */
+  readonly kind: string;
+  profiler: Profiler | null;
+  matvec(out: Float32Array, x: Float32Array, name: MatrixName, layer: number): void;
+  matmul(out: Float32Array, x: Float32Array, T: number, name: MatrixName, layer: number): void;
+  embed(out: Float32Array, token: number): void;
+}
+
+/** What a provider is built from: the model's config, its fp32 weights and its kernel table. */
+export interface MatrixHost {
+  readonly config: Config;
+  readonly weights: Weights;
+  kernels: Kernels;
+}
+
+/** (d, n) of matrix `name`: d output rows of n inputs. */
+export function matrixShape(c: Config, name: MatrixName | "tok_embeddings"): [number, number] {
+  const {dim: D, kvDim: KV, hiddenDim: H, vocabSize: V} = c;
+  const shapes: Record<MatrixName | "tok_embeddings", [number, number]> = {
+    wq: [D, D],
+    wk: [KV, D],
+    wv: [KV, D],
+    wo: [D, D],
+    w1: [H, D],
+    w2: [D, H],
+    w3: [H, D],
+    wcls: [V, D],
+    tok_embeddings: [V, D]
+  };
+  return shapes[name];
+}
+
+/** Views of one matrix per layer: layerViews(host, "wq")[l] is (D, D). wcls has a single entry. */
+export function layerViews(host: MatrixHost, name: MatrixName): Float32Array[] {
+  const [d, n] = matrixShape(host.config, name);
+  const all = host.weights[name];
+  const layers = name === "wcls" ? 1 : host.config.nLayers;
+  return Array.from({length: layers}, (_, l) => all.subarray(l * d * n, (l + 1) * d * n));
+}
+
+/** The reference provider: plain float32 weights, nothing converted, so get_w is zero. */
+export function fp32Matrices(host: MatrixHost): MatrixProvider {
+  const views = Object.fromEntries(MATRIX_NAMES.map((name) => [name, layerViews(host, name)])) as Record<
+    MatrixName,
+    Float32Array[]
+  >;
+  const shapes = Object.fromEntries(MATRIX_NAMES.map((name) => [name, matrixShape(host.config, name)])) as Record<
+    MatrixName,
+    [number, number]
+  >;
+  const {dim} = host.config;
+  const emb = host.weights.tokEmbeddings;
+  return {
+    kind: "fp32",
+    profiler: null,
+    matvec(out, x, name, layer) {
+      const [d, n] = shapes[name];
+      host.kernels.matvec(out, x, views[name][layer]!, n, d);
+    },
+    matmul(out, x, T, name, layer) {
+      const [d, n] = shapes[name];
+      host.kernels.matmul(out, x, views[name][layer]!, T, n, d);
+    },
+    embed(out, token) {
+      for (let j = 0; j < dim; j++) out[j] = emb[token * dim + j]!;
+    }
+  };
+}

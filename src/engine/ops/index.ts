@@ -1,0 +1,7 @@
+export {matvec} from "./matvec.ts";
+export {matmul} from "./matmul.ts";
+export {rmsnorm, rmsnormWithScale, RMSNORM_EPS} from "./rmsnorm.ts";
+export {rope, ropeTables, ROPE_THETA, type RopeTables} from "./rope.ts";
+export {softmax} from "./softmax.ts";
+export {swiglu} from "./swiglu.ts";
+export {attentionScores, attentionMix, type AttentionShape} from "./attention.ts";

@@ -1,0 +1,49 @@
+/** cos/sin of pos·θᵢ with θᵢ = 10000^(-2i/headSize), (seqLen, headSize/2) each, computed once per model. */
+export interface RopeTables {
+  cos: Float32Array; // (S, headSize/2)
+  sin: Float32Array; // (S, headSize/2)
+  half: number; // headSize / 2
+}
+
+export const ROPE_THETA = 10000;
+
+export function ropeTables(
+  seqLen: number,
+  headSize: number,
+  alloc: (floats: number) => Float32Array = (n) => new Float32Array(n)
+): RopeTables {
+  const half = headSize / 2;
+  const cos = alloc(seqLen * half);
+  const sin = alloc(seqLen * half);
+  for (let i = 0; i < half; i++) {
+    // float32 like llama2.c: freq = 1 / powf(10000, 2i / head_size), val = pos * freq
+    const freq = Math.fround(1 / Math.fround(Math.pow(ROPE_THETA, Math.fround((2 * i) / headSize))));
+    for (let pos = 0; pos < seqLen; pos++) {
+      const val = Math.fround(pos * freq);
+      cos[pos * half + i] = Math.cos(val);
+      sin[pos * half + i] = Math.sin(val);
+    }
+  }
+  return {cos, sin, half};
+}
+
+/**
+ * x (nHeads, headSize) at position pos -> out (nHeads, headSize): each pair (x[2i], x[2i+1]) of every head rotated
+ * by pos·θᵢ. out may be x.
+ */
+export function rope(out: Float32Array, x: Float32Array, tables: RopeTables, pos: number, nHeads: number): void {
+  const {cos, sin, half} = tables;
+  const base = pos * half;
+  const headSize = 2 * half;
+  for (let h = 0; h < nHeads; h++) {
+    const o = h * headSize;
+    for (let i = 0; i < half; i++) {
+      const fcr = cos[base + i]!;
+      const fci = sin[base + i]!;
+      const v0 = x[o + 2 * i]!;
+      const v1 = x[o + 2 * i + 1]!;
+      out[o + 2 * i] = v0 * fcr - v1 * fci;
+      out[o + 2 * i + 1] = v0 * fci + v1 * fcr;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+// A loaded model: Config, Weights (read-only), RunState, RoPE tables, and the three swappable parts the forward pass
+// goes through: the kernel table, the matrix provider, and the (optional) profiler and hooks.
+import {referenceKernels, type Kernels} from "./backend.ts";
+import type {HookTable} from "./hooks/hooks.ts";
+import {fp32Matrices, type MatrixProvider} from "./matrices.ts";
+import {createRunState, defaultAlloc, type Alloc, type Config, type RunState, type Weights} from "./model.ts";
+import {ropeTables, type RopeTables} from "./ops/rope.ts";
+import {Profiler} from "./profiler.ts";
+
+export interface Transformer {
+  readonly config: Config;
+  readonly weights: Weights;
+  state: RunState;
+  readonly rope: RopeTables;
+  /** per-layer views of the RMSNorm weights, made once so a decode step creates no views */
+  readonly norms: {att: Float32Array[]; ffn: Float32Array[]};
+  readonly alloc: Alloc;
+  kernels: Kernels;
+  matrices: MatrixProvider;
+  profiler: Profiler | null;
+  hooks: HookTable | null;
+}
+
+export interface TransformerOptions {
+  /** where large buffers live (default `new Float32Array`) */
+  alloc?: Alloc;
+  /** kernel table (default the reference ops) */
+  kernels?: Kernels;
+}
+
+export function createTransformer(config: Config, weights: Weights, options: TransformerOptions = {}): Transformer {
+  const {alloc = defaultAlloc, kernels = referenceKernels} = options;
+  const model: Omit<Transformer, "matrices"> & {matrices?: MatrixProvider} = {
+    config,
+    weights,
+    state: createRunState(config, alloc),
+    rope: ropeTables(config.seqLen, config.headSize, alloc),
+    norms: {att: perLayer(weights.rmsAtt, config), ffn: perLayer(weights.rmsFfn, config)},
+    alloc,
+    kernels,
+    profiler: null,
+    hooks: null
+  };
+  model.matrices = fp32Matrices(model);
+  return model as Transformer;
+}
+
+/** Swaps the matrix provider; the next forward call uses it. Returns the previous one. */
+export function setMatrices(model: Transformer, provider: MatrixProvider): MatrixProvider {
+  const previous = model.matrices;
+  provider.profiler = model.profiler;
+  model.matrices = provider;
+  return previous;
+}
+
+/** Turns profiling on (a fresh Profiler, or the one given) or off (null). Returns the active profiler. */
+export function setProfiler(model: Transformer, profiler: Profiler | boolean | null): Profiler | null {
+  model.profiler = profiler === true ? new Profiler(model.config.nLayers) : profiler || null;
+  model.matrices.profiler = model.profiler;
+  return model.profiler;
+}
+
+const perLayer = (w: Float32Array, c: Config) =>
+  Array.from({length: c.nLayers}, (_, l) => w.subarray(l * c.dim, (l + 1) * c.dim));
