@@ -1,0 +1,88 @@
+import {describe, expect, it} from "vitest";
+import {META, metricsToTable, readRunInfo, type MetricRecord} from "../../src/data/index.ts";
+import {SAMPLE_RUN} from "./sample-trace.ts";
+
+const records: MetricRecord[] = [
+  {
+    tensor: "wq",
+    layer: 0,
+    spec: "q4_0",
+    bitsPerWeight: 4.5,
+    sqnrDb: 19.8,
+    cosine: 0.9948,
+    maxAbsError: 0.031,
+    rmse: 0.004
+  },
+  {
+    tensor: "w2",
+    layer: 1,
+    spec: {scheme: "nf4", groupSize: 64},
+    bitsPerWeight: 4.5,
+    sqnrDb: Infinity,
+    extra: {nmse: 0.01}
+  },
+  {tensor: "logits", spec: "q4_0", bitsPerWeight: 4.5, kld: 0.0021, extra: {top1_agreement: 0.97}}
+];
+
+describe("metricsToTable(records, run)", () => {
+  const table = metricsToTable(records, SAMPLE_RUN);
+
+  it("metricsToTable(records, run) has the fixed columns, then extra metrics as sorted Float64 columns", () => {
+    expect(table.schema.fields.map((f) => `${f.name}: ${f.type}${f.nullable ? "?" : ""}`)).toEqual([
+      "tensor: Utf8",
+      "layer: Int32?",
+      "spec: Utf8",
+      "bits_per_weight: Float64",
+      "sqnr_db: Float64?",
+      "cosine: Float64?",
+      "max_abs_error: Float64?",
+      "rmse: Float64?",
+      "kld: Float64?",
+      "nmse: Float64?",
+      "top1_agreement: Float64?"
+    ]);
+  });
+
+  it("metricsToTable(records, run) writes absent metrics as null and an object spec as JSON", () => {
+    const rows = table.toArray().map((r) => r.toJSON());
+    expect(rows[0]).toEqual({
+      tensor: "wq",
+      layer: 0,
+      spec: "q4_0",
+      bits_per_weight: 4.5,
+      sqnr_db: 19.8,
+      cosine: 0.9948,
+      max_abs_error: 0.031,
+      rmse: 0.004,
+      kld: null,
+      nmse: null,
+      top1_agreement: null
+    });
+    expect(rows[1]).toMatchObject({
+      spec: '{"scheme":"nf4","groupSize":64}',
+      sqnr_db: Infinity,
+      nmse: 0.01,
+      cosine: null
+    });
+    expect(rows[2]).toMatchObject({tensor: "logits", layer: null, kld: 0.0021, top1_agreement: 0.97});
+  });
+
+  it("metricsToTable(records, run) stores the run as metadata", () => {
+    expect(table.schema.metadata.get(META.table)).toBe("metrics");
+    expect(readRunInfo(table.schema).seed).toBe(1234);
+  });
+
+  it("metricsToTable(records, run) rejects an extra metric that is not snake_case or shadows a column", () => {
+    const withExtra = (extra: Record<string, number>) => () => metricsToTable([{...records[0]!, extra}], SAMPLE_RUN);
+    expect(withExtra({"Top-1": 1})).toThrow("invalid metric name: Top-1");
+    expect(withExtra({cosine: 1})).toThrow("invalid metric name: cosine");
+  });
+
+  it("metricsToTable(records, run) rejects a record without a tensor or a positive bits per weight", () => {
+    expect(() => metricsToTable([{...records[0]!, tensor: ""}], SAMPLE_RUN)).toThrow("invalid tensor: ");
+    expect(() => metricsToTable([{...records[0]!, bitsPerWeight: 0}], SAMPLE_RUN)).toThrow(
+      "invalid bits_per_weight: 0"
+    );
+    expect(() => metricsToTable([{...records[0]!, layer: 1.5}], SAMPLE_RUN)).toThrow("invalid layer: 1.5");
+  });
+});
