@@ -1,0 +1,354 @@
+// The fast kernel table: WebAssembly SIMD128 kernels (src/kernels/wasm/*.as) behind the engine's Kernels signatures,
+// plus the fused quantized matvecs. A call takes the fast path only when every buffer is a view into this arena's
+// memory (so its byteOffset is a pointer) and the sizes fit; otherwise it runs the reference op, and `calls` counts
+// which path ran, so tests can assert the fast path is the one running.
+// Row-split kernels (matvec, matmul, quantized matvecs) go to the thread pool when one exists and the job is at least
+// `minParallelFlops`; smaller jobs stay on the calling thread because handing them over costs more than it saves.
+import {referenceKernels, type Kernels} from "../engine/backend.ts";
+import {RMSNORM_EPS} from "../engine/ops/index.ts";
+import type {Codec} from "../quant/codec.ts";
+import {q4_0} from "../quant/formats/q4_0.ts";
+import {q4_1} from "../quant/formats/q4_1.ts";
+import {q8_0} from "../quant/formats/q8_0.ts";
+import type {QuantizedMatrix} from "../quant/index.ts";
+import {arenaBytes, type Arena} from "./arena.ts";
+import {kernelModule} from "./module.ts";
+import {referenceQuantKernels, type QuantKernels} from "./quant-reference.ts";
+import {createThreadPool, type RowKernel, type SpawnWorker, type ThreadPool} from "./threads.ts";
+
+/** Row-split exports, in the op-index order workers share. */
+const ROW_OPS = [
+  "matvec",
+  "matmul",
+  "matvecQ8_0",
+  "matvecQ4_0",
+  "matvecQ4_1",
+  "matvecQ8_0Q8",
+  "matvecQ4_0Q8",
+  "matvecQ4_1Q8"
+] as const;
+type RowOp = (typeof ROW_OPS)[number];
+
+/** Fused kernels per block format (by codec object, so no format name is switched on here). */
+const FUSED = new Map<Codec, {f32: RowOp; q8: RowOp; blockSums: boolean}>([
+  [q8_0, {f32: "matvecQ8_0", q8: "matvecQ8_0Q8", blockSums: false}],
+  [q4_0, {f32: "matvecQ4_0", q8: "matvecQ4_0Q8", blockSums: false}],
+  [q4_1, {f32: "matvecQ4_1", q8: "matvecQ4_1Q8", blockSums: true}]
+]);
+
+/**
+ * Below this many FLOPs (2·n·d·T) a row-split job stays on one thread. Measured with `npm run bench` on the 2-core
+ * machines: see bench/README.md (thread threshold) for the sweep this comes from.
+ */
+export const MIN_PARALLEL_FLOPS = 2e5;
+/** matmul with fewer rows than this runs as T matvecs (no panel packing); measured in the bench's tile sweep */
+export const MATMUL_TILE_MIN_T = 4;
+/** Quantized-x blocks are 32 values. */
+const QK = 32;
+
+export interface KernelCalls {
+  /** calls that ran a wasm kernel */
+  wasm: number;
+  /** calls that ran the reference op (a buffer outside the arena, or sizes past the scratch) */
+  fallback: number;
+  /** wasm calls split across threads */
+  parallel: number;
+}
+
+export interface WasmKernelsSpec {
+  /** the memory every fast buffer lives in; shared when threads > 1 */
+  arena: Arena;
+  /** the longest input row any matmul or quantized matvec will see (max of dim and hiddenDim) */
+  maxN: number;
+  /** threads including the caller (default 1) */
+  threads?: number;
+  /** how to start a worker (threads.node.ts or threads.browser.ts); required when threads > 1 */
+  spawn?: SpawnWorker;
+  /** the caller may block in Atomics.wait (true in Node and in workers, false on a browser main thread) */
+  canBlock?: boolean;
+}
+
+export interface WasmKernels {
+  /** e.g. "wasm-simd128 ×2 threads" */
+  readonly backendName: string;
+  readonly kernels: Kernels;
+  readonly quant: QuantKernels;
+  readonly arena: Arena;
+  readonly threads: number;
+  readonly calls: KernelCalls;
+  minParallelFlops: number;
+  close(): void;
+}
+
+/** Arena bytes the kernels' scratch needs: a packing panel (8·maxN floats) per thread, quantized x and its scales. */
+export function kernelScratchBytes(maxN: number, threads = 1): number {
+  const blocks = Math.ceil(maxN / QK);
+  return arenaBytes(...Array.from({length: threads}, () => 8 * maxN), maxN / 4, 2 * blocks, blocks);
+}
+
+type Exports = Record<RowOp, RowKernel> & {
+  quantizeQ8(xq: number, xd: number, x: number, n: number): void;
+  blockSums(xsum: number, x: number, n: number): void;
+  rmsnorm(out: number, x: number, w: number, n: number, eps: number): number;
+  rmsnormWithScale(out: number, x: number, w: number, n: number, scale: number): void;
+  softmax(out: number, x: number, n: number): void;
+  swiglu(out: number, gate: number, up: number, n: number): void;
+  rope(out: number, x: number, cos: number, sin: number, nHeads: number, headSize: number): void;
+  attentionScores(att: number, q: number, keys: number, ...shape: number[]): void;
+  attentionMix(z: number, att: number, values: number, ...shape: number[]): void;
+};
+
+export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKernels> {
+  const {arena, maxN, threads = 1, spawn, canBlock = true} = spec;
+  if (!Number.isInteger(maxN) || maxN <= 0) throw new Error(`invalid maxN: ${maxN}`);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`invalid threads: ${threads}`);
+  if (threads > 1 && !arena.shared) throw new Error("threads > 1 need a shared arena: createArena({shared: true})");
+  if (threads > 1 && !spawn)
+    throw new Error("threads > 1 need a spawn function (threads.node.ts or threads.browser.ts)");
+  const module = await kernelModule(arena.shared);
+  const instance = await WebAssembly.instantiate(module, {env: {memory: arena.memory}});
+  const ex = instance.exports as unknown as Exports;
+
+  const blocks = Math.ceil(maxN / QK);
+  const panels = Array.from({length: threads}, () => arena.alloc(8 * maxN).byteOffset);
+  const xq = arena.allocBytes(maxN).byteOffset;
+  const xd = arena.alloc(2 * blocks).byteOffset; // d then s, per block
+  const xsum = arena.alloc(blocks).byteOffset;
+
+  const pool: ThreadPool | null =
+    threads > 1
+      ? await createThreadPool({
+          module,
+          memory: arena.memory,
+          ops: ROW_OPS,
+          size: threads,
+          scratch: panels,
+          spawn: spawn!,
+          canBlock
+        })
+      : null;
+  const opIndex = Object.fromEntries(ROW_OPS.map((name, i) => [name, i])) as Record<RowOp, number>;
+  const calls: KernelCalls = {wasm: 0, fallback: 0, parallel: 0};
+  const owns = arena.owns;
+  const ref = referenceKernels;
+  const refQuant = referenceQuantKernels();
+
+  const self: WasmKernels = {
+    backendName: `wasm-simd128 ×${threads} thread${threads > 1 ? "s" : ""}`,
+    arena,
+    threads,
+    calls,
+    minParallelFlops: MIN_PARALLEL_FLOPS,
+    kernels: null as unknown as Kernels,
+    quant: null as unknown as QuantKernels,
+    close: () => pool?.close()
+  };
+
+  /** Rows [0, rows) of a row-split kernel, on the pool when the job is big enough. */
+  const rowSplit = (
+    op: RowOp,
+    rows: number,
+    align: number,
+    flops: number,
+    a0: number,
+    a1: number,
+    a2: number,
+    a3: number,
+    a4 = 0,
+    a5 = 0,
+    a6 = 0
+  ) => {
+    calls.wasm++;
+    if (pool && flops >= self.minParallelFlops && rows >= 2 * align) {
+      calls.parallel++;
+      pool.run(opIndex[op], ex[op], rows, align, op === "matmul", a0, a1, a2, a3, a4, a5, a6);
+    } else {
+      ex[op](0, rows, a0, a1, a2, a3, a4, a5, a6);
+    }
+  };
+
+  const matvec: Kernels["matvec"] = (out, x, w, n, d) => {
+    if (!(owns(out) && owns(x) && owns(w) && out.length >= d && x.length >= n && w.length >= n * d)) {
+      calls.fallback++;
+      return ref.matvec(out, x, w, n, d);
+    }
+    rowSplit("matvec", d, 4, 2 * n * d, out.byteOffset, x.byteOffset, w.byteOffset, n);
+  };
+
+  const kernels: Kernels = {
+    matvec,
+    matmul(out, x, w, T, n, d) {
+      if (!(
+        owns(out) &&
+        owns(x) &&
+        owns(w) &&
+        n <= maxN &&
+        out.length >= T * d &&
+        x.length >= T * n &&
+        w.length >= n * d
+      )) {
+        calls.fallback++;
+        return ref.matmul(out, x, w, T, n, d);
+      }
+      if (T < MATMUL_TILE_MIN_T) {
+        for (let t = 0; t < T; t++) {
+          calls.wasm++;
+          ex.matvec(0, d, out.byteOffset + 4 * t * d, x.byteOffset + 4 * t * n, w.byteOffset, n);
+        }
+        return;
+      }
+      rowSplit("matmul", d, 8, 2 * n * d * T, out.byteOffset, x.byteOffset, w.byteOffset, T, n, d, panels[0]!);
+    },
+    rmsnorm(out, x, w, n) {
+      if (!(owns(out) && owns(x) && owns(w) && out.length >= n && x.length >= n && w.length >= n)) {
+        calls.fallback++;
+        return ref.rmsnorm(out, x, w, n);
+      }
+      calls.wasm++;
+      return ex.rmsnorm(out.byteOffset, x.byteOffset, w.byteOffset, n, RMSNORM_EPS);
+    },
+    rmsnormWithScale(out, x, w, n, scale) {
+      if (!(owns(out) && owns(x) && owns(w) && out.length >= n && x.length >= n && w.length >= n)) {
+        calls.fallback++;
+        return ref.rmsnormWithScale(out, x, w, n, scale);
+      }
+      calls.wasm++;
+      ex.rmsnormWithScale(out.byteOffset, x.byteOffset, w.byteOffset, n, scale);
+    },
+    rope(out, x, tables, pos, nHeads) {
+      const {cos, sin, half} = tables;
+      const size = nHeads * 2 * half;
+      const row = pos * half;
+      if (!(
+        owns(out) &&
+        owns(x) &&
+        owns(cos) &&
+        owns(sin) &&
+        out.length >= size &&
+        x.length >= size &&
+        cos.length >= row + half &&
+        sin.length >= row + half
+      )) {
+        calls.fallback++;
+        return ref.rope(out, x, tables, pos, nHeads);
+      }
+      calls.wasm++;
+      ex.rope(out.byteOffset, x.byteOffset, cos.byteOffset + 4 * row, sin.byteOffset + 4 * row, nHeads, 2 * half);
+    },
+    softmax(out, x, n, offset = 0) {
+      if (!(owns(out) && owns(x) && n > 0 && out.length >= offset + n && x.length >= offset + n)) {
+        calls.fallback++;
+        return ref.softmax(out, x, n, offset);
+      }
+      calls.wasm++;
+      ex.softmax(out.byteOffset + 4 * offset, x.byteOffset + 4 * offset, n);
+    },
+    swiglu(out, gate, up, n) {
+      if (!(owns(out) && owns(gate) && owns(up) && out.length >= n && gate.length >= n && up.length >= n)) {
+        calls.fallback++;
+        return ref.swiglu(out, gate, up, n);
+      }
+      calls.wasm++;
+      ex.swiglu(out.byteOffset, gate.byteOffset, up.byteOffset, n);
+    },
+    attentionScores(att, q, keyCache, cacheOffset, shape) {
+      const {T, pos0, nHeads, nKvHeads, headSize} = shape;
+      const kLen = pos0 + T;
+      if (!(
+        owns(att) &&
+        owns(q) &&
+        owns(keyCache) &&
+        att.length >= nHeads * T * kLen &&
+        q.length >= T * nHeads * headSize &&
+        keyCache.length >= cacheOffset + kLen * nKvHeads * headSize
+      )) {
+        calls.fallback++;
+        return ref.attentionScores(att, q, keyCache, cacheOffset, shape);
+      }
+      calls.wasm++;
+      ex.attentionScores(
+        att.byteOffset,
+        q.byteOffset,
+        keyCache.byteOffset + 4 * cacheOffset,
+        T,
+        pos0,
+        nHeads,
+        nKvHeads,
+        headSize
+      );
+    },
+    attentionMix(z, att, valueCache, cacheOffset, shape) {
+      const {T, pos0, nHeads, nKvHeads, headSize} = shape;
+      const kLen = pos0 + T;
+      if (!(
+        owns(z) &&
+        owns(att) &&
+        owns(valueCache) &&
+        z.length >= T * nHeads * headSize &&
+        att.length >= nHeads * T * kLen &&
+        valueCache.length >= cacheOffset + kLen * nKvHeads * headSize
+      )) {
+        calls.fallback++;
+        return ref.attentionMix(z, att, valueCache, cacheOffset, shape);
+      }
+      calls.wasm++;
+      ex.attentionMix(
+        z.byteOffset,
+        att.byteOffset,
+        valueCache.byteOffset + 4 * cacheOffset,
+        T,
+        pos0,
+        nHeads,
+        nKvHeads,
+        headSize
+      );
+    }
+  };
+
+  /** The fused kernel for this matrix, or null when it must take the reference path. */
+  const fusedFor = (out: Float32Array, x: Float32Array, q: QuantizedMatrix) => {
+    const k = FUSED.get(q.codec);
+    const n = q.blocksPerRow * QK;
+    const ok = k && owns(out) && owns(x) && owns(q.data) && q.codec.headerBytes === 0 && n <= maxN;
+    return ok && out.length >= q.rows && x.length >= q.cols ? k : null;
+  };
+
+  /** The float32 columns past the last whole block (rows not a multiple of 32), added in JS. */
+  const addTail = (out: Float32Array, x: Float32Array, q: QuantizedMatrix) => {
+    const {tailLen, tail, cols, rows} = q;
+    if (tailLen === 0) return;
+    const xo = cols - tailLen;
+    for (let r = 0; r < rows; r++) {
+      let s = 0;
+      for (let j = 0; j < tailLen; j++) s += tail[r * tailLen + j]! * x[xo + j]!;
+      out[r]! += s;
+    }
+  };
+
+  const quant: QuantKernels = {
+    matvecQuant(out, x, q) {
+      const k = fusedFor(out, x, q);
+      if (!k) {
+        calls.fallback++;
+        return refQuant.matvecQuant(out, x, q);
+      }
+      const n = q.blocksPerRow * QK;
+      if (k.blockSums) ex.blockSums(xsum, x.byteOffset, n);
+      rowSplit(k.f32, q.rows, 4, 2 * n * q.rows, out.byteOffset, x.byteOffset, q.data.byteOffset, n, xsum);
+      addTail(out, x, q);
+    },
+    matvecQuantQ8(out, x, q) {
+      const k = fusedFor(out, x, q);
+      if (!k) {
+        calls.fallback++;
+        return refQuant.matvecQuantQ8(out, x, q);
+      }
+      const n = q.blocksPerRow * QK;
+      ex.quantizeQ8(xq, xd, x.byteOffset, n);
+      rowSplit(k.q8, q.rows, 4, 2 * n * q.rows, out.byteOffset, xq, q.data.byteOffset, n, xd);
+      addTail(out, x, q);
+    }
+  };
+
+  return Object.assign(self, {kernels, quant});
+}

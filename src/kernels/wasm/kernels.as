@@ -1,0 +1,11 @@
+// The entry of the WebAssembly kernel module (AssemblyScript, SIMD128). Only what is re-exported here is callable
+// from JavaScript. Every pointer argument is a byte offset into the one imported memory; sizes are in elements.
+export {matvec} from "./matvec";
+export {matmul} from "./matmul";
+export {matvecQ8_0, matvecQ4_0, matvecQ4_1, blockSums} from "./quant-matvec";
+export {quantizeQ8, matvecQ8_0Q8, matvecQ4_0Q8, matvecQ4_1Q8} from "./quant-dot";
+export {rmsnorm, rmsnormWithScale} from "./norm";
+export {softmax} from "./softmax";
+export {swiglu} from "./swiglu";
+export {rope} from "./rope";
+export {attentionScores, attentionMix} from "./attention";
