@@ -6,13 +6,7 @@ import {ropeTables, type AttentionShape} from "../../src/engine/ops/index.ts";
 import {createArena, createWasmKernels, kernelScratchBytes, type WasmKernels} from "../../src/kernels/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {fillLcg} from "./data.ts";
-
-/** float32 sums in a different order (4-lane partial sums) than the sequential reference */
-const DOT_TOL = {atol: 1e-5, rtol: 1e-5};
-/** elementwise ops: the wasm exp polynomial is within a few ulp of Math.exp */
-const ELEMENTWISE_TOL = {atol: 1e-6, rtol: 2e-6};
-/** the RMSNorm scale is a float32: a different f64 summation order may move it by one float32 ulp */
-const SCALE_TOL = {rtol: 1.2e-7};
+import {DOT_TOL, ELEMENTWISE_TOL, SCALE_TOL} from "./tolerances.ts";
 
 const MAX_N = 1024;
 let wk: WasmKernels;

@@ -1,0 +1,109 @@
+// Two threads over one shared memory (Node worker_threads): every row-split kernel gives the same numbers as on one
+// thread, the pool really split the work (calls.parallel), and small jobs stay on the calling thread.
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
+import {referenceKernels as ref} from "../../src/engine/backend.ts";
+import {createArena, createWasmKernels, referenceQuantKernels, type WasmKernels} from "../../src/kernels/index.ts";
+import {spawnNodeWorker} from "../../src/kernels/threads.node.ts";
+import {q4_0} from "../../src/quant/formats/q4_0.ts";
+import {q4_1} from "../../src/quant/formats/q4_1.ts";
+import {q8_0} from "../../src/quant/formats/q8_0.ts";
+import {quantizeMatrix} from "../../src/quant/index.ts";
+import {expectClose} from "../helpers/expect-close.ts";
+import {fillLcg} from "./data.ts";
+import {DOT_TOL, Q8_1_SUM_TOL} from "./tolerances.ts";
+
+let wk: WasmKernels;
+let arena: ReturnType<typeof createArena>;
+
+beforeAll(async () => {
+  arena = createArena({bytes: 48 << 20, shared: true});
+  wk = await createWasmKernels({arena, maxN: 1024, threads: 2, spawn: spawnNodeWorker});
+});
+afterAll(() => wk.close());
+
+const data = (n: number, seed: number) => fillLcg(arena.alloc(n), seed);
+
+/** Runs fn and returns how many calls were split across threads. */
+function parallelCalls(fn: () => void): number {
+  const before = wk.calls.parallel;
+  fn();
+  return wk.calls.parallel - before;
+}
+
+describe("createWasmKernels({threads: 2, spawn: spawnNodeWorker})", () => {
+  it("backendName says two threads and the arena is shared", () => {
+    expect(wk.backendName).toBe("wasm-simd128 ×2 threads");
+    expect(arena.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  for (const [n, d] of [
+    [288, 32000],
+    [768, 288],
+    [288, 13]
+  ] as const) {
+    it(`matvec(out, x, w, ${n}, ${d}) split across threads matches the reference`, () => {
+      wk.minParallelFlops = 0;
+      const x = data(n, 1);
+      const w = data(n * d, 2);
+      const out = arena.alloc(d);
+      const expected = new Float32Array(d);
+      ref.matvec(expected, x, w, n, d);
+      expect(parallelCalls(() => wk.kernels.matvec(out, x, w, n, d))).toBe(1);
+      expectClose(out, expected, DOT_TOL, "matvec ×2");
+    });
+  }
+
+  for (const [T, n, d] of [
+    [64, 288, 768],
+    [17, 100, 35]
+  ] as const) {
+    it(`matmul(out, x, w, ${T}, ${n}, ${d}) split across threads (a panel each) matches the reference`, () => {
+      wk.minParallelFlops = 0;
+      const x = data(T * n, 3);
+      const w = data(n * d, 4);
+      const out = arena.alloc(T * d);
+      const expected = new Float32Array(T * d);
+      ref.matmul(expected, x, w, T, n, d);
+      expect(parallelCalls(() => wk.kernels.matmul(out, x, w, T, n, d))).toBe(1);
+      expectClose(out, expected, DOT_TOL, "matmul ×2");
+    });
+  }
+
+  for (const codec of [q8_0, q4_0, q4_1]) {
+    it(`matvecQuant and matvecQuantQ8(out, x, ${codec.name} 768×288) split across threads match the reference`, () => {
+      wk.minParallelFlops = 0;
+      const q0 = quantizeMatrix(codec, fillLcg(new Float32Array(768 * 288), 5), 768, 288);
+      const blocks = arena.allocBytes(q0.data.length);
+      blocks.set(q0.data);
+      const q = {...q0, data: blocks};
+      const x = data(288, 6);
+      const out = arena.alloc(768);
+      const expected = new Float32Array(768);
+      const reference = referenceQuantKernels();
+      reference.matvecQuant(expected, x, q);
+      expect(parallelCalls(() => wk.quant.matvecQuant(out, x, q))).toBe(1);
+      expectClose(out, expected, DOT_TOL, `${codec.name} fused ×2`);
+      reference.matvecQuantQ8(expected, x, q);
+      expect(parallelCalls(() => wk.quant.matvecQuantQ8(out, x, q))).toBe(1);
+      expectClose(out, expected, codec === q4_1 ? Q8_1_SUM_TOL : DOT_TOL, `${codec.name} integer ×2`);
+    });
+  }
+
+  it("a job below minParallelFlops stays on the calling thread", () => {
+    wk.minParallelFlops = 1e9;
+    const [n, d] = [288, 288];
+    const x = data(n, 7);
+    const w = data(n * d, 8);
+    const out = arena.alloc(d);
+    expect(parallelCalls(() => wk.kernels.matvec(out, x, w, n, d))).toBe(0);
+    const expected = new Float32Array(d);
+    ref.matvec(expected, x, w, n, d);
+    expectClose(out, expected, DOT_TOL, "matvec ×1");
+  });
+
+  it("createWasmKernels({threads: 2}) refuses a plain arena with a message saying what to do", async () => {
+    await expect(
+      createWasmKernels({arena: createArena({bytes: 1 << 20}), maxN: 64, threads: 2, spawn: spawnNodeWorker})
+    ).rejects.toThrow(/threads > 1 need a shared arena/);
+  });
+});

@@ -1,0 +1,19 @@
+// Named tolerances of the fast-kernel tests, each with the reason it is not zero.
+
+/** float32 dot products summed in a different order (4-lane partial sums) than the sequential reference */
+export const DOT_TOL = {atol: 1e-5, rtol: 1e-5};
+/** elementwise ops: the wasm exp polynomial (Cephes expf) is within a few float32 ulp of Math.exp */
+export const ELEMENTWISE_TOL = {atol: 1e-6, rtol: 2e-6};
+/** the RMSNorm scale is a float32: a different f64 summation order may move it by one float32 ulp */
+export const SCALE_TOL = {rtol: 1.2e-7};
+/**
+ * quantized matvecs: same blocks and (integer path) the same int8 codes of x; only the float32 summation order
+ * differs (4 lanes, per-block partial sums). Measured worst |diff| 6e-6 at |y| ≈ 18.
+ */
+export const QUANT_TOL = {atol: 2e-5, rtol: 1e-5};
+/**
+ * Q4_1 on the integer path: the Q8_1 sum s = fp16(d·Σq) is rounded from the float32 d here (as ggml
+ * quantize_row_q8_1_ref) but from the fp16 d in src/quant/act.ts, so s may differ by one fp16 ulp (~1e-3 at
+ * |s| ≈ 1.5) per block, times |m| ≈ 0.5, over up to 24 blocks.
+ */
+export const Q8_1_SUM_TOL = {atol: 1e-2, rtol: 1e-5};
