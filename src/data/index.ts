@@ -6,11 +6,11 @@ export {IPC_MIME, ipcBlob, ipcChunks, ipcReadableStream, toIPC, toIPCFormat} fro
 export type {BatchSource, IpcFormat} from "./ipc.ts";
 export {APP_VERSION, META, SCHEMA_VERSION, readRunInfo} from "./metadata.ts";
 export type {RunInfo, TableKind} from "./metadata.ts";
-export {metricsToTable} from "./metrics.ts";
+export {metricsToTable, tensorMetricRecord} from "./metrics.ts";
 export type {MetricRecord} from "./metrics.ts";
 export {readArrow, readArrowBytes} from "./read.ts";
 export type {ArrayBufferSource, ArrowSource, ReadOptions} from "./read.ts";
 export {TABLES, TABLE_KINDS, checkSchema} from "./schemas.ts";
 export type {Expect} from "./schemas.ts";
-export {timingsToTable} from "./timings.ts";
+export {profileRecords, timingsToTable} from "./timings.ts";
 export type {TimingRecord, TimingsInfo} from "./timings.ts";

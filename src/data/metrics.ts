@@ -1,6 +1,7 @@
 // Quantization metrics -> Arrow table: one row per (tensor, layer, spec). The known metrics have fixed columns (null
 // where a row does not have them, e.g. kld on a weight-matrix row); further metrics become extra Float64 columns.
 import {Field, Float64, Table} from "apache-arrow";
+import type {TensorMetrics} from "../quant/metrics.ts";
 import {float64Column, int32Column, recordBatch, utf8Column} from "./columns.ts";
 import {toSchemaMetadata, type RunInfo} from "./metadata.ts";
 import {TABLES, tableSchema} from "./schemas.ts";
@@ -16,7 +17,7 @@ export interface MetricRecord {
   sqnrDb?: number | null;
   cosine?: number | null;
   maxAbsError?: number | null;
-  rmse?: number | null;
+  normalizedL2?: number | null;
   kld?: number | null;
   /** further metrics by column name (snake_case), each a Float64 column */
   extra?: Record<string, number | null>;
@@ -61,9 +62,21 @@ export function metricsToTable(records: readonly MetricRecord[], run: RunInfo): 
     float64Column(records.map((r) => r.sqnrDb)),
     float64Column(records.map((r) => r.cosine)),
     float64Column(records.map((r) => r.maxAbsError)),
-    float64Column(records.map((r) => r.rmse)),
+    float64Column(records.map((r) => r.normalizedL2)),
     float64Column(records.map((r) => r.kld)),
     ...extras.map((name) => float64Column(records.map((r) => r.extra?.[name])))
   ]);
   return new Table(schema, [batch]);
+}
+
+/** A weight-matrix row from src/quant's tensorMetrics(ref, approx). */
+export function tensorMetricRecord(
+  tensor: string,
+  layer: number | null,
+  spec: string | object,
+  bitsPerWeight: number,
+  m: TensorMetrics
+): MetricRecord {
+  const {sqnrDb, cosine, maxAbsError, normalizedL2} = m;
+  return {tensor, layer, spec, bitsPerWeight, sqnrDb, cosine, maxAbsError, normalizedL2};
 }

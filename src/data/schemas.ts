@@ -65,8 +65,8 @@ export const TABLES: Record<TableKind, TableSpec> = {
       column("sqnr_db", new Float64(), true),
       column("cosine", new Float64(), true),
       column("max_abs_error", new Float64(), true),
-      column("rmse", new Float64(), true),
-      column("kld", new Float64(), true)
+      column("normalized_l2", new Float64(), true), // sqrt(Σ(a−b)² / Σa²)
+      column("kld", new Float64(), true) // mean KL divergence of the output distribution, model-level rows
     ]
   }
 };

@@ -3,20 +3,10 @@ import {Table} from "apache-arrow";
 import {float64Column, int32Column, recordBatch, utf8Column} from "./columns.ts";
 import {META, toSchemaMetadata, type RunInfo} from "./metadata.ts";
 import {tableSchema} from "./schemas.ts";
-
-export const PROFILE_CATEGORIES = [
-  "get_w",
-  "matmul",
-  "attention",
-  "norm",
-  "rope",
-  "activation",
-  "sampling",
-  "other"
-] as const;
+import {PROFILE_CATEGORIES, type ProfileReport} from "../engine/profiler.ts";
 
 export interface TimingRecord {
-  /** decode step */
+  /** the step: glassbox trace uses the position of the first token of each forward call (a prefill is one step) */
   step: number;
   /** block index, null for work outside the blocks */
   layer: number | null;
@@ -64,4 +54,14 @@ export function timingsToTable(records: readonly TimingRecord[], run: TimingsInf
     float64Column(records.map((r) => r.bytes))
   ]);
   return new Table(schema, [batch]);
+}
+
+/**
+ * One step's profiler report (the profiler reset before the step) -> one row per layer × category, layer null for
+ * the work outside the blocks. Zero rows are kept so every step has the same rows. The profiler does not count bytes.
+ */
+export function profileRecords(report: ProfileReport, step: number): TimingRecord[] {
+  const rows = (layer: number | null, ms: ProfileReport["outside"]) =>
+    PROFILE_CATEGORIES.map((category) => ({step, layer, category, durationMs: ms[category], bytes: null}));
+  return [...report.byLayer.flatMap((ms, l) => rows(l, ms)), ...rows(null, report.outside)];
 }

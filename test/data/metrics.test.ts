@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {META, metricsToTable, readRunInfo, type MetricRecord} from "../../src/data/index.ts";
+import {META, metricsToTable, readRunInfo, tensorMetricRecord, type MetricRecord} from "../../src/data/index.ts";
+import {tensorMetrics} from "../../src/quant/metrics.ts";
 import {SAMPLE_RUN} from "./sample-trace.ts";
 
 const records: MetricRecord[] = [
@@ -11,7 +12,7 @@ const records: MetricRecord[] = [
     sqnrDb: 19.8,
     cosine: 0.9948,
     maxAbsError: 0.031,
-    rmse: 0.004
+    normalizedL2: 0.004
   },
   {
     tensor: "w2",
@@ -36,7 +37,7 @@ describe("metricsToTable(records, run)", () => {
       "sqnr_db: Float64?",
       "cosine: Float64?",
       "max_abs_error: Float64?",
-      "rmse: Float64?",
+      "normalized_l2: Float64?",
       "kld: Float64?",
       "nmse: Float64?",
       "top1_agreement: Float64?"
@@ -53,7 +54,7 @@ describe("metricsToTable(records, run)", () => {
       sqnr_db: 19.8,
       cosine: 0.9948,
       max_abs_error: 0.031,
-      rmse: 0.004,
+      normalized_l2: 0.004,
       kld: null,
       nmse: null,
       top1_agreement: null
@@ -84,5 +85,23 @@ describe("metricsToTable(records, run)", () => {
       "invalid bits_per_weight: 0"
     );
     expect(() => metricsToTable([{...records[0]!, layer: 1.5}], SAMPLE_RUN)).toThrow("invalid layer: 1.5");
+  });
+});
+
+describe("tensorMetricRecord(tensor, layer, spec, bitsPerWeight, metrics)", () => {
+  it("tensorMetricRecord(...) carries src/quant's tensorMetrics into the metric columns", () => {
+    const ref = Float32Array.from({length: 64}, (_, i) => 0.1 + 2 * Math.cos(i));
+    const approx = ref.map((x) => Math.round(x * 8) / 8);
+    const m = tensorMetrics(ref, approx);
+    const row = metricsToTable([tensorMetricRecord("w1", 2, "q4_0", 4.5, m)], SAMPLE_RUN)
+      .get(0)!
+      .toJSON();
+    expect(row).toMatchObject({tensor: "w1", layer: 2, spec: "q4_0", bits_per_weight: 4.5, kld: null});
+    expect([row.sqnr_db, row.cosine, row.max_abs_error, row.normalized_l2]).toEqual([
+      m.sqnrDb,
+      m.cosine,
+      m.maxAbsError,
+      m.normalizedL2
+    ]);
   });
 });

@@ -74,7 +74,7 @@ const TABLES: [string, Table, Record<string, string>][] = [
       sqnr_db: "Float64",
       cosine: "Float64",
       max_abs_error: "Float64",
-      rmse: "Float64",
+      normalized_l2: "Float64",
       kld: "Float64",
       nmse: "Float64"
     }

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {META, readRunInfo, timingsToTable, type TimingRecord} from "../../src/data/index.ts";
+import {META, profileRecords, readRunInfo, timingsToTable, type TimingRecord} from "../../src/data/index.ts";
+import {Profiler} from "../../src/engine/profiler.ts";
 import {SAMPLE_RUN} from "./sample-trace.ts";
 
 const records: TimingRecord[] = [
@@ -52,5 +53,22 @@ describe("timingsToTable(records, run)", () => {
     expect(bad({step: 0.5})).toThrow("invalid step: 0.5");
     expect(bad({layer: -1})).toThrow("invalid layer: -1");
     expect(bad({bytes: Infinity})).toThrow("invalid bytes: Infinity");
+  });
+});
+
+describe("profileRecords(report, step)", () => {
+  it("profileRecords(report, step) gives one row per layer × category, then the outside-the-blocks rows", () => {
+    const profiler = new Profiler(2);
+    profiler.add("get_w", 1, 0.5);
+    profiler.add("matmul", 0, 1.25);
+    profiler.add("sampling", -1, 0.25);
+    const rows = profileRecords(profiler.report(), 7);
+    expect(rows).toHaveLength(3 * 8);
+    expect(rows.filter((r) => r.durationMs > 0)).toEqual([
+      {step: 7, layer: 0, category: "matmul", durationMs: 1.25, bytes: null},
+      {step: 7, layer: 1, category: "get_w", durationMs: 0.5, bytes: null},
+      {step: 7, layer: null, category: "sampling", durationMs: 0.25, bytes: null}
+    ]);
+    expect(timingsToTable(rows, SAMPLE_RUN).numRows).toBe(24);
   });
 });
