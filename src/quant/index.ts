@@ -38,3 +38,31 @@ export {
   type QuantOverride,
   type QuantSpec
 } from "./spec.ts";
+export {
+  activationErrors,
+  evaluateQuant,
+  sensitivity,
+  type EvalOptions,
+  type HookError,
+  type Sensitivity
+} from "./evaluate.ts";
+export {compareLogits, type ModelMetrics} from "./model-metrics.ts";
+export {
+  ACT_MODES,
+  WEIGHT_MODES,
+  toActMode,
+  toQuantSettings,
+  toWeightMode,
+  type ActMode,
+  type QuantSettings,
+  type QuantSettingsSpec,
+  type WeightMode
+} from "./modes.ts";
+export {
+  quantMatrices,
+  setQuant,
+  type MatrixReport,
+  type QuantCounters,
+  type QuantMatrices,
+  type QuantResidency
+} from "./provider.ts";

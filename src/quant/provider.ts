@@ -1,0 +1,311 @@
+// Matrix providers for the get_w modes (see modes.ts): the forward pass asks for matvec / matmul / embed and this
+// decides how the stored weights become numbers. Packed matrices are made once per (matrix, format) and reused across
+// mode switches; `update()` swaps spec, mode or activation setting in place, effective on the next call.
+// Accounting (counters): get_w time (only while a profiler is attached; reported to it), bytes dequantized, bytes of
+// weights the kernels read (float32 matrices in fp32/dequant/cached, packed blocks in fused), tokens embedded.
+import {layerViews, matrixShape, MATRIX_NAMES, type MatrixHost, type MatrixProvider} from "../engine/matrices.ts";
+import type {MatrixName as EngineMatrix} from "../engine/matrices.ts";
+import type {Profiler} from "../engine/profiler.ts";
+import type {Transformer} from "../engine/transformer.ts";
+import {setMatrices} from "../engine/transformer.ts";
+import {createQ8Vector, quantizeQ8} from "./act.ts";
+import type {Q8Vector} from "./codec.ts";
+import {
+  dequantizeMatrix,
+  dequantizeRow,
+  matvecQuant,
+  matvecQuantQ8,
+  quantizeMatrix,
+  quantizedBytes,
+  tailNote,
+  type QuantizedMatrix
+} from "./matrix.ts";
+import {toQuantSettings, type QuantSettings, type QuantSettingsSpec} from "./modes.ts";
+import {toFormat} from "./schemes.ts";
+import {checkSpecLayers, formatFor, formatQuantSpec, FP32, type MatrixName} from "./spec.ts";
+
+/** One weight matrix under the current settings. */
+interface Entry {
+  name: MatrixName;
+  layer: number;
+  rows: number;
+  cols: number;
+  /** (rows, cols) the float32 original (a view of the model's weights) */
+  fp32: Float32Array;
+  /** "fp32" or a canonical format */
+  format: string;
+  /** the packed matrix, or null when this matrix runs in float32 */
+  packed: QuantizedMatrix | null;
+}
+
+export interface QuantCounters {
+  /** tokens embedded (forward steps × tokens per step) */
+  tokens: number;
+  /** matrix products served (a prefill counts one per matrix) */
+  products: number;
+  /** ms spent turning packed weights into floats (timed only while a profiler is attached) */
+  getWMs: number;
+  /** packed bytes turned into floats */
+  bytesDequantized: number;
+  /** bytes of weight storage the kernels read: float32 matrices, or packed blocks in fused mode */
+  bytesRead: number;
+}
+
+export interface QuantResidency {
+  /** packed matrices of the current spec (blocks, headers and float32 tails) */
+  packedBytes: number;
+  /** dequantized floats held by the cached mode */
+  cachedFloatBytes: number;
+  /** the model's float32 weight matrices (always resident: they are the source every spec is quantized from) */
+  fp32Bytes: number;
+  /** bits per weight over all matrices under the spec (float32 matrices count 32) */
+  bpw: number;
+}
+
+export interface MatrixReport {
+  name: MatrixName;
+  layer: number;
+  rows: number;
+  cols: number;
+  format: string;
+  bytes: number;
+  bpw: number;
+  /** a sentence when the rows are not a multiple of the block size (the tail stays float32) */
+  tail: string | null;
+}
+
+export interface QuantMatrices extends MatrixProvider {
+  readonly settings: QuantSettings;
+  /** Changes spec, mode or activation setting; the next forward call uses them. Unchanged fields keep their values. */
+  update(spec: QuantSettingsSpec): void;
+  counters(): QuantCounters;
+  resetCounters(): void;
+  residency(): QuantResidency;
+  report(): MatrixReport[];
+  /** (rows, cols) what the model computes with for one matrix: its dequantized floats, or the fp32 original */
+  effective(name: MatrixName, layer: number): Float32Array;
+}
+
+const zeroCounters = (): QuantCounters => ({tokens: 0, products: 0, getWMs: 0, bytesDequantized: 0, bytesRead: 0});
+
+export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): QuantMatrices {
+  const {config} = host;
+  const packedStore = new Map<string, QuantizedMatrix>();
+  /** (rows, cols) dequantized floats per packed matrix, kept by the cached mode for one spec and one mode */
+  const cache = new Map<QuantizedMatrix, Float32Array>();
+  const actVectors = new Map<number, Q8Vector>();
+  const actRows = new Map<number, Float32Array>();
+  let settings = toQuantSettings(spec);
+  let entries = new Map<string, Entry>();
+  let counters = zeroCounters();
+  const key = (name: MatrixName, layer: number) => `${name}.${layer}`;
+
+  function packed(name: MatrixName, layer: number, format: string, w: Float32Array, rows: number, cols: number) {
+    // a shared classifier is the embedding table: one packed copy serves both when their formats agree
+    const source = name === "wcls" && config.sharedClassifier ? "tok_embeddings" : name;
+    const id = `${source}.${layer}|${format}`;
+    let q = packedStore.get(id);
+    if (!q) packedStore.set(id, (q = quantizeMatrix(toFormat(format).codec(rows, cols), w, rows, cols)));
+    return {id, q};
+  }
+
+  function build(): void {
+    checkSpecLayers(settings.quant, config.nLayers);
+    const next = new Map<string, Entry>();
+    const used = new Set<string>();
+    const add = (name: MatrixName, layer: number, w: Float32Array) => {
+      const [rows, cols] = matrixShape(config, name);
+      const format = settings.weights === "fp32" ? FP32 : formatFor(settings.quant, name, layer);
+      let q: QuantizedMatrix | null = null;
+      if (format !== FP32) {
+        const p = packed(name, layer, format, w, rows, cols);
+        used.add(p.id);
+        q = p.q;
+      }
+      next.set(key(name, layer), {name, layer, rows, cols, fp32: w, format, packed: q});
+    };
+    add("tok_embeddings", 0, host.weights.tokEmbeddings);
+    for (const name of MATRIX_NAMES) layerViews(host, name).forEach((w, l) => add(name, l, w));
+    for (const id of packedStore.keys()) if (!used.has(id)) packedStore.delete(id);
+    cache.clear();
+    entries = next;
+  }
+  build();
+
+  function entry(name: MatrixName, layer: number): Entry {
+    return entries.get(key(name, layer))!;
+  }
+
+  function timed<T>(profiler: Profiler | null, layer: number, work: () => T): T {
+    if (!profiler) return work();
+    const t0 = performance.now();
+    const result = work();
+    const ms = performance.now() - t0;
+    counters.getWMs += ms;
+    profiler.add("get_w", layer, ms);
+    return result;
+  }
+
+  /** The float32 matrix the non-fused modes multiply with, dequantizing as the mode says. */
+  function floats(e: Entry, profiler: Profiler | null): Float32Array {
+    if (!e.packed) return e.fp32;
+    const hit = cache.get(e.packed);
+    if (hit) return hit;
+    const w = timed(profiler, e.name === "wcls" ? -1 : e.layer, () => {
+      const out = new Float32Array(e.rows * e.cols);
+      dequantizeMatrix(out, e.packed!);
+      return out;
+    });
+    counters.bytesDequantized += quantizedBytes(e.packed);
+    if (settings.weights === "cached") cache.set(e.packed, w);
+    return w;
+  }
+
+  /** X (T, n) as the kernels see it: quantized to Q8_0 per row when act = q8_0 and the matrix is quantized. */
+  function activations(e: Entry, x: Float32Array, T: number): Float32Array | Q8Vector[] {
+    if (settings.act === "fp32" || !e.packed) return x;
+    const n = e.cols;
+    let v = actVectors.get(n);
+    if (!v) actVectors.set(n, (v = createQ8Vector(n)));
+    if (T === 1) return [quantizeQ8(v, x.subarray(0, n))];
+    let rows = actRows.get(n);
+    if (!rows || rows.length < T * n) actRows.set(n, (rows = new Float32Array(T * n)));
+    for (let t = 0; t < T; t++) rows.set(quantizeQ8(v, x.subarray(t * n, (t + 1) * n)).xq, t * n);
+    return rows.subarray(0, T * n);
+  }
+
+  function product(
+    this: MatrixProvider,
+    out: Float32Array,
+    x: Float32Array,
+    T: number,
+    name: EngineMatrix,
+    layer: number
+  ) {
+    const e = entry(name, layer);
+    const {rows: d, cols: n} = e;
+    counters.products++;
+    if (settings.weights === "fused" && e.packed) {
+      counters.bytesRead += quantizedBytes(e.packed) * T;
+      for (let t = 0; t < T; t++) {
+        const xt = x.subarray(t * n, (t + 1) * n);
+        const ot = out.subarray(t * d, (t + 1) * d);
+        if (settings.act === "q8_0") matvecQuantQ8(ot, (activations(e, xt, 1) as Q8Vector[])[0]!, e.packed);
+        else matvecQuant(ot, xt, e.packed);
+      }
+      return;
+    }
+    const w = floats(e, this.profiler);
+    counters.bytesRead += 4 * d * n * T;
+    const a = activations(e, x, T);
+    const xs = Array.isArray(a) ? a[0]!.xq : a;
+    if (T === 1) host.kernels.matvec(out, xs, w, n, d);
+    else host.kernels.matmul(out, xs, w, T, n, d);
+  }
+
+  const provider: QuantMatrices = {
+    get kind() {
+      const act = settings.act === "fp32" ? "" : ` act ${settings.act}`;
+      return settings.weights === "fp32" ? "fp32" : `${formatQuantSpec(settings.quant)} ${settings.weights}${act}`;
+    },
+    get settings() {
+      return settings;
+    },
+    profiler: null,
+    matvec(out, x, name, layer) {
+      product.call(this, out, x, 1, name, layer);
+    },
+    matmul(out, x, T, name, layer) {
+      product.call(this, out, x, T, name, layer);
+    },
+    embed(out, token) {
+      const e = entry("tok_embeddings", 0);
+      const D = e.cols;
+      counters.tokens++;
+      if (!e.packed || settings.weights === "cached") {
+        // cached: the whole table is dequantized once, then rows are copied
+        const w = floats(e, null);
+        for (let j = 0; j < D; j++) out[j] = w[token * D + j]!;
+        counters.bytesRead += 4 * D;
+        return;
+      }
+      // dequant and fused: only the token's row is dequantized, as ggml's get_rows does
+      dequantizeRow(out, e.packed, token);
+      const rowBytes = e.packed.rowBytes + 4 * e.packed.tailLen;
+      counters.bytesDequantized += rowBytes;
+      counters.bytesRead += rowBytes;
+    },
+    update(next) {
+      const merged = toQuantSettings({
+        quant: next.quant ?? settings.quant,
+        weights: next.weights ?? settings.weights,
+        act: next.act ?? settings.act
+      });
+      const specChanged = formatQuantSpec(merged.quant) !== formatQuantSpec(settings.quant);
+      const modeChanged = merged.weights !== settings.weights;
+      settings = merged;
+      if (specChanged || modeChanged) build(); // drops every cached float
+    },
+    counters: () => ({...counters}),
+    resetCounters() {
+      counters = zeroCounters();
+    },
+    residency() {
+      let packedBytes = 0;
+      let cachedFloatBytes = 0;
+      for (const w of cache.values()) cachedFloatBytes += w.byteLength;
+      let fp32Bytes = 0;
+      let bits = 0;
+      let weights = 0;
+      const seen = new Set<QuantizedMatrix>();
+      for (const e of entries.values()) {
+        const shared = e.name === "wcls" && config.sharedClassifier;
+        if (!shared) fp32Bytes += 4 * e.rows * e.cols;
+        if (e.packed && !seen.has(e.packed)) {
+          seen.add(e.packed);
+          packedBytes += quantizedBytes(e.packed);
+        }
+        if (!shared) {
+          bits += e.packed ? quantizedBytes(e.packed) * 8 : 32 * e.rows * e.cols;
+          weights += e.rows * e.cols;
+        }
+      }
+      return {packedBytes, cachedFloatBytes, fp32Bytes, bpw: bits / weights};
+    },
+    report() {
+      return [...entries.values()].map((e) => ({
+        name: e.name,
+        layer: e.layer,
+        rows: e.rows,
+        cols: e.cols,
+        format: e.format,
+        bytes: e.packed ? quantizedBytes(e.packed) : 4 * e.rows * e.cols,
+        bpw: e.packed ? (quantizedBytes(e.packed) * 8) / (e.rows * e.cols) : 32,
+        tail: e.packed ? tailNote(e.packed) : null
+      }));
+    },
+    effective(name, layer) {
+      const e = entry(name, layer);
+      if (!e.packed) return e.fp32;
+      const out = new Float32Array(e.rows * e.cols);
+      dequantizeMatrix(out, e.packed);
+      return out;
+    }
+  };
+  return provider;
+}
+
+/**
+ * Runs a loaded model with quantization settings: installs a quant provider, or updates the one installed. Takes
+ * effect on the next token; nothing is reloaded.
+ */
+export function setQuant(model: Transformer, spec: QuantSettingsSpec): QuantMatrices {
+  const current = model.matrices as Partial<QuantMatrices>;
+  if (typeof current.update === "function" && typeof current.residency === "function") {
+    current.update(spec);
+    return current as QuantMatrices;
+  }
+  const provider = quantMatrices(model, spec);
+  setMatrices(model, provider);
+  return provider;
+}
