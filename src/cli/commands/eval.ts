@@ -1,0 +1,99 @@
+// glassbox eval --text FILE [model options] --quant SPEC [--weights MODE] [--act SPEC] [--ctx N]
+//   [--sensitivity matrix|layer] [--activations] [--json]
+// Runs the model over the text twice, float32 and quantized, and prints llama-perplexity's metrics (mean KLD with
+// median / p99 / p99.9 / max, same top-1 %, Δp of the correct token, PPL ratio and ΔPPL), optionally the per-hook
+// activation error and a sensitivity ranking (one matrix or one layer quantized at a time).
+import {readFile} from "node:fs/promises";
+import {encode} from "../../engine/tokenizer.ts";
+import {activationErrors, evaluateQuant, sensitivity} from "../../quant/evaluate.ts";
+import type {ModelMetrics} from "../../quant/model-metrics.ts";
+import {toQuantSettings} from "../../quant/modes.ts";
+import {quantSettingsFromRaw} from "../../quant/options.ts";
+import {formatQuantSpec} from "../../quant/spec.ts";
+import type {Command} from "../command.ts";
+import {loadModelFor} from "../load-model.ts";
+import {toInt, toModelOptions} from "../options.ts";
+
+/** activation capture holds every hook of one prefill: keep the text it runs on short */
+const ACTIVATION_TOKENS = 64;
+
+function describe(m: ModelMetrics): string {
+  const pct = (v: number) => `${(100 * v).toFixed(3)} %`;
+  return [
+    `scored tokens   ${m.tokens}`,
+    `mean KLD        ${m.kld.mean.toFixed(6)}  (median ${m.kld.median.toFixed(6)}, p99 ${m.kld.p99.toFixed(6)}, ` +
+      `p99.9 ${m.kld.p999.toFixed(6)}, max ${m.kld.max.toFixed(6)})`,
+    `same top-1      ${m.sameTopPct.toFixed(3)} %`,
+    `Δp correct      mean ${pct(m.deltaP.mean)}, RMS ${pct(m.deltaP.rms)}`,
+    `PPL             fp32 ${m.ppl.base.toFixed(4)}, quantized ${m.ppl.quant.toFixed(4)}, ratio ${m.ppl.ratio.toFixed(6)}, ` +
+      `ln ratio ${m.ppl.lnRatio.toFixed(6)}, ΔPPL ${m.ppl.delta.toFixed(6)}`
+  ].join("\n");
+}
+
+export const evalCommand: Command = {
+  name: "eval",
+  summary: "what quantization costs on a text: KLD, same top-1, Δp and PPL against float32",
+  modelOptions: true,
+  options: [
+    {name: "text", type: "string", arg: "FILE", help: "UTF-8 text to score (encoded with BOS)"},
+    {name: "ctx", type: "int", arg: "N", help: "tokens per chunk; the second half of each is scored (default seq_len)"},
+    {name: "sensitivity", type: "string", arg: "BY", help: "also rank matrix | layer by KLD, one at a time"},
+    {name: "activations", type: "boolean", help: "also print per-hook activation SQNR and cosine"}
+  ],
+  async run(raw, io) {
+    const options = toModelOptions(raw);
+    if (typeof raw.text !== "string") throw new Error("invalid text: missing (--text FILE)");
+    const by = raw.sensitivity;
+    if (by !== undefined && by !== "matrix" && by !== "layer") throw new Error(`invalid sensitivity: ${by}`);
+    const spec = quantSettingsFromRaw(raw) ?? {};
+    if (spec.quant === undefined) throw new Error("invalid quant: missing (--quant SPEC, e.g. q4_0)");
+    const settings = toQuantSettings(spec);
+    const path = raw.text;
+    const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
+      throw new Error(`invalid text: ${path} (${e.code === "ENOENT" ? "no such file" : e.message})`);
+    });
+    const {model, tokenizer} = await loadModelFor(options);
+    const tokens = encode(tokenizer, text);
+    const ctx = toInt(raw, "ctx", {min: 2});
+    const metrics = evaluateQuant(model, tokens, spec, {ctx});
+    const activations =
+      raw.activations === true ? activationErrors(model, tokens.slice(0, ACTIVATION_TOKENS), spec) : null;
+    const ranking = by ? sensitivity(model, tokens, spec.quant as string, by, {ctx, weights: spec.weights}) : null;
+    const quant = formatQuantSpec(settings.quant);
+    if (options.json) {
+      const sens = ranking?.map((r) => ({
+        target: r.target,
+        spec: r.spec,
+        kldMean: r.metrics.kld.mean,
+        sameTopPct: r.metrics.sameTopPct
+      }));
+      io.out(
+        JSON.stringify({
+          quant,
+          weights: settings.weights,
+          act: settings.act,
+          textTokens: tokens.length,
+          metrics,
+          activations,
+          sensitivity: sens ?? null
+        }) + "\n"
+      );
+      return;
+    }
+    io.out(
+      `${quant} (weights ${settings.weights}, act ${settings.act}) vs fp32 on ${tokens.length} tokens\n${describe(metrics)}\n`
+    );
+    if (activations) {
+      io.out("\nhook                                   SQNR dB    cosine\n");
+      for (const h of activations)
+        io.out(`${h.hook.padEnd(38)} ${h.sqnrDb.toFixed(2).padStart(8)}  ${h.cosine.toFixed(6)}\n`);
+    }
+    if (ranking) {
+      io.out(`\nsensitivity (${by}, ${spec.quant} one at a time), worst first:\n`);
+      for (const r of ranking)
+        io.out(
+          `${r.target.padEnd(8)} KLD ${r.metrics.kld.mean.toFixed(6)}  same top-1 ${r.metrics.sameTopPct.toFixed(1)} %\n`
+        );
+    }
+  }
+};

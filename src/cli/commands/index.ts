@@ -1,0 +1,5 @@
+// Every glassbox subcommand. To add one, write ./<name>.ts exporting a Command (see ../command.ts) and list it here.
+import type {Command} from "../command.ts";
+import {generateCommand} from "./generate.ts";
+
+export const commands: Command[] = [generateCommand];

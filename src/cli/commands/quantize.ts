@@ -1,0 +1,91 @@
+// glassbox quantize --format SPEC --in x.f32 [--row N] --out blocks.bin [--dequant y.f32] [--json]
+// Quantizes little-endian float32 values laid out as rows of N (default: the whole input as one row) and writes the
+// packed bytes exactly as the format lays them out (the format's header, then each row's blocks), followed by the
+// float32 values of each row that no whole block covers (rows × (N mod block size), row-major; none when the block
+// size divides N). --dequant writes the reconstruction as float32; the summary gives bytes, bits per weight, SQNR.
+import {readFile, writeFile} from "node:fs/promises";
+import {dequantizeMatrix, matrixBpw, quantizeMatrix, quantizedBytes, tailNote} from "../../quant/matrix.ts";
+import {tensorMetrics} from "../../quant/metrics.ts";
+import {toFormat} from "../../quant/schemes.ts";
+import type {Command} from "../command.ts";
+import {toInt} from "../options.ts";
+
+function required(value: string | boolean | undefined, name: string, arg: string): string {
+  if (typeof value !== "string") throw new Error(`invalid ${name}: missing (--${name} ${arg})`);
+  return value;
+}
+
+async function readF32File(path: string): Promise<Float32Array> {
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`invalid in: ${path} (${e.code === "ENOENT" ? "no such file" : e.message})`);
+  });
+  if (bytes.byteLength === 0 || bytes.byteLength % 4 !== 0)
+    throw new Error(`invalid in: ${path} has ${bytes.byteLength} bytes (expected little-endian float32 values)`);
+  const x = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const bad = x.findIndex((v) => !Number.isFinite(v));
+  if (bad >= 0)
+    throw new Error(`invalid in: value ${bad} of ${path} is ${x[bad]} (only finite values can be quantized)`);
+  return x;
+}
+
+export const quantizeCommand: Command = {
+  name: "quantize",
+  summary: "quantize float32 values to a format's packed bytes (and back), with the error it costs",
+  modelOptions: false,
+  options: [
+    {
+      name: "format",
+      type: "string",
+      arg: "SPEC",
+      help: "format: q8_0 q4_0 q4_1 q5_0 q5_1 f16 int<b>:.. nf4:.. llama2c_q8:.."
+    },
+    {name: "in", type: "string", arg: "FILE", help: "little-endian float32 input"},
+    {name: "row", type: "int", arg: "N", help: "values per row (default: the whole input is one row)"},
+    {name: "out", type: "string", arg: "FILE", help: "packed bytes: header, blocks of each row, then float32 tails"},
+    {name: "dequant", type: "string", arg: "FILE", help: "also write the dequantized values as float32"},
+    {name: "json", type: "boolean", help: "print one JSON object"}
+  ],
+  async run(raw, io) {
+    const format = toFormat(required(raw.format, "format", "SPEC"));
+    const out = required(raw.out, "out", "FILE");
+    const x = await readF32File(required(raw.in, "in", "FILE"));
+    const cols = toInt(raw, "row", {min: 1}) ?? x.length;
+    if (x.length % cols !== 0)
+      throw new Error(`invalid row: ${cols} (the input has ${x.length} values, not whole rows)`);
+    const rows = x.length / cols;
+    const q = quantizeMatrix(format.codec(rows, cols), x, rows, cols);
+    const packed = new Uint8Array(quantizedBytes(q));
+    packed.set(q.data);
+    packed.set(new Uint8Array(q.tail.buffer, q.tail.byteOffset, q.tail.byteLength), q.data.byteLength);
+    await writeFile(out, packed);
+    const y = new Float32Array(x.length);
+    dequantizeMatrix(y, q);
+    if (typeof raw.dequant === "string") await writeFile(raw.dequant, new Uint8Array(y.buffer));
+    const m = tensorMetrics(x, y);
+    const summary = {
+      format: format.name,
+      rows,
+      cols,
+      blockSize: q.codec.blockSize,
+      blockBytes: q.codec.blockBytes,
+      bytes: packed.byteLength,
+      tailValuesPerRow: q.tailLen,
+      bpw: matrixBpw(q),
+      sqnrDb: m.sqnrDb,
+      normalizedL2: m.normalizedL2,
+      cosine: m.cosine,
+      maxAbsError: m.maxAbsError,
+      note: tailNote(q)
+    };
+    if (raw.json === true) {
+      io.out(JSON.stringify(summary) + "\n");
+      return;
+    }
+    io.out(
+      `${summary.format}: ${rows} × ${cols} values -> ${summary.bytes} bytes (${summary.bpw.toFixed(4)} bits per weight)\n` +
+        `SQNR ${m.sqnrDb.toFixed(2)} dB, normalized L2 ${m.normalizedL2.toExponential(3)}, ` +
+        `cosine ${m.cosine.toFixed(6)}, max |error| ${m.maxAbsError.toExponential(3)}\n` +
+        (summary.note ? `note: ${summary.note}\n` : "")
+    );
+  }
+};

@@ -1,0 +1,40 @@
+// glassbox <command> [options]: finds the command, parses its options, runs it; errors become one line on stderr.
+import type {Command, Io} from "./command.ts";
+import {commands} from "./commands/index.ts";
+import {MODEL_OPTIONS, parseArgs, usage} from "./options.ts";
+
+const processIo: Io = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text)
+};
+
+export const optionsOf = (command: Command) => [...(command.modelOptions ? MODEL_OPTIONS : []), ...command.options];
+
+function help(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const list = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n");
+  return `usage: glassbox <command> [options]\n\ncommands:\n${list}\n\nglassbox <command> --help lists its options\n`;
+}
+
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "help") {
+    io.out(help());
+    return 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.err(`glassbox: invalid command: ${name}\n\n${help()}`);
+    return 2;
+  }
+  if (rest.includes("--help")) {
+    io.out(`usage: glassbox ${command.name} [options]\n${command.summary}\n\noptions:\n${usage(optionsOf(command))}\n`);
+    return 0;
+  }
+  try {
+    return (await command.run(parseArgs(rest, optionsOf(command)), io)) ?? 0;
+  } catch (error) {
+    io.err(`glassbox ${command.name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,131 @@
+// Command-line options: each command declares OptionSpecs; one parser turns argv into raw values (unknown flags throw
+// `invalid option: --x`), and normalizers (`toModelOptions`) turn raw values into typed options with defaults.
+// The options every model-running command shares are MODEL_OPTIONS; add a shared flag there, once.
+
+export type OptionType = "string" | "int" | "number" | "boolean" | "tokens";
+
+export interface OptionSpec {
+  name: string;
+  type: OptionType;
+  /** value placeholder and help text for --help */
+  arg?: string;
+  help: string;
+}
+
+export type RawOptions = Record<string, string | boolean>;
+
+export const MODEL_OPTIONS: OptionSpec[] = [
+  {name: "model", type: "string", arg: "M", help: "llama2.c checkpoint (default: the built-in model)"},
+  {name: "tokenizer", type: "string", arg: "T", help: "llama2.c tokenizer.bin (required with --model)"},
+  {name: "prompt", type: "string", arg: "TEXT", help: "text to start from (encoded with BOS)"},
+  {name: "tokens", type: "tokens", arg: "1,2,3", help: "token ids to feed exactly (teacher forcing)"},
+  {name: "steps", type: "int", arg: "N", help: "positions to run (default: the --tokens count, else 256)"},
+  {name: "temperature", type: "number", arg: "F", help: "0 = greedy (default 1)"},
+  {name: "top-p", type: "number", arg: "F", help: "nucleus sampling mass in (0, 1] (default 0.9)"},
+  {name: "seed", type: "int", arg: "N", help: "sampling seed, a positive integer (default 42)"},
+  {name: "threads", type: "int", arg: "N", help: "threads for kernels that use them (default 1)"},
+  {name: "json", type: "boolean", help: "print one JSON object instead of text"}
+];
+
+/** Parses `--name value`, `--name=value` and boolean `--name` against specs. */
+export function parseArgs(argv: string[], specs: OptionSpec[]): RawOptions {
+  const byName = new Map(specs.map((s) => [s.name, s]));
+  const raw: RawOptions = {};
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!m) throw new Error(`invalid argument: ${arg} (options start with --; see --help)`);
+    const [, name, inline] = m as unknown as [string, string, string | undefined];
+    const spec = byName.get(name);
+    if (!spec) throw new Error(`invalid option: --${name} (see --help)`);
+    if (name in raw) throw new Error(`invalid option: --${name} given twice`);
+    if (spec.type === "boolean") {
+      if (inline !== undefined && inline !== "true" && inline !== "false")
+        throw new Error(`invalid ${name}: ${inline}`);
+      raw[name] = inline !== "false";
+      continue;
+    }
+    const value = inline ?? argv[++i];
+    if (value === undefined) throw new Error(`invalid ${name}: missing value (--${name} ${spec.arg ?? "VALUE"})`);
+    raw[name] = value;
+  }
+  return raw;
+}
+
+export function toInt(raw: RawOptions, name: string, {min = -Infinity} = {}): number | undefined {
+  const value = raw[name];
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== "string" || !/^-?\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min)
+    throw new Error(`invalid ${name}: ${value}`);
+  return n;
+}
+
+export function toNumber(raw: RawOptions, name: string): number | undefined {
+  const value = raw[name];
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (typeof value !== "string" || value.trim() === "" || !Number.isFinite(n))
+    throw new Error(`invalid ${name}: ${value}`);
+  return n;
+}
+
+export function toTokenList(raw: RawOptions, name: string): number[] | undefined {
+  const value = raw[name];
+  if (value === undefined) return undefined;
+  const parts = String(value).split(",");
+  if (!parts.every((p) => /^\s*\d+\s*$/.test(p)))
+    throw new Error(`invalid ${name}: ${value} (expected ids like 1,2,3)`);
+  return parts.map(Number);
+}
+
+export interface ModelOptions {
+  /** checkpoint path, undefined for the built-in default */
+  model?: string;
+  tokenizer?: string;
+  prompt?: string;
+  tokens?: number[];
+  steps?: number;
+  temperature: number;
+  topP: number;
+  seed: number;
+  threads: number;
+  json: boolean;
+}
+
+/** Normalizes the shared model options: defaults, ranges, and the combinations that make no sense. */
+export function toModelOptions(raw: RawOptions): ModelOptions {
+  const model = raw.model as string | undefined;
+  const tokenizer = raw.tokenizer as string | undefined;
+  if (model !== undefined && tokenizer === undefined)
+    throw new Error("invalid tokenizer: missing (--model needs --tokenizer T, the tokenizer.bin exported with it)");
+  if (model === undefined && tokenizer !== undefined)
+    throw new Error("invalid tokenizer: given without --model (the built-in model has its own tokenizer)");
+  const prompt = raw.prompt as string | undefined;
+  const tokens = toTokenList(raw, "tokens");
+  if (prompt !== undefined && tokens !== undefined)
+    throw new Error("invalid prompt: give --prompt or --tokens, not both");
+  if (tokens?.length === 0) throw new Error("invalid tokens: empty");
+  const temperature = toNumber(raw, "temperature") ?? 1;
+  if (temperature < 0) throw new Error(`invalid temperature: ${raw.temperature}`);
+  const topP = toNumber(raw, "top-p") ?? 0.9;
+  if (!(topP > 0 && topP <= 1)) throw new Error(`invalid top-p: ${raw["top-p"]}`);
+  return {
+    model,
+    tokenizer,
+    prompt,
+    tokens,
+    steps: toInt(raw, "steps", {min: 1}),
+    temperature,
+    topP,
+    seed: toInt(raw, "seed", {min: 1}) ?? 42,
+    threads: toInt(raw, "threads", {min: 1}) ?? 1,
+    json: raw.json === true
+  };
+}
+
+export function usage(specs: OptionSpec[]): string {
+  const rows = specs.map((s) => [`--${s.name}${s.arg ? " " + s.arg : ""}`, s.help]);
+  const width = Math.max(...rows.map(([a]) => a!.length));
+  return rows.map(([a, h]) => `  ${a!.padEnd(width)}  ${h}`).join("\n");
+}
