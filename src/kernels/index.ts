@@ -11,3 +11,4 @@ export {
 export {referenceQuantKernels, type QuantKernels} from "./quant-reference.ts";
 export {threadsAvailable, type KernelWorker, type SpawnWorker} from "./threads.ts";
 export {spawnBrowserWorker} from "./threads.browser.ts";
+export {createFastModel, fastModelBytes, type FastModelOptions} from "./fast-model.ts";
