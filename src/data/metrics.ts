@@ -2,6 +2,7 @@
 // where a row does not have them, e.g. kld on a weight-matrix row); further metrics become extra Float64 columns.
 import {Field, Float64, Table} from "apache-arrow";
 import type {TensorMetrics} from "../quant/metrics.ts";
+import type {ModelMetrics} from "../quant/model-metrics.ts";
 import {float64Column, int32Column, recordBatch, utf8Column} from "./columns.ts";
 import {toSchemaMetadata, type RunInfo} from "./metadata.ts";
 import {TABLES, tableSchema} from "./schemas.ts";
@@ -79,4 +80,31 @@ export function tensorMetricRecord(
 ): MetricRecord {
   const {sqnrDb, cosine, maxAbsError, normalizedL2} = m;
   return {tensor, layer, spec, bitsPerWeight, sqnrDb, cosine, maxAbsError, normalizedL2};
+}
+
+/** A model-level row (tensor "logits") from src/quant's compareLogits / evaluateQuant: mean KLD, the rest as extras. */
+export function modelMetricRecord(spec: string | object, bitsPerWeight: number, m: ModelMetrics): MetricRecord {
+  const {tokens, kld, sameTopPct, deltaP, ppl} = m;
+  return {
+    tensor: "logits",
+    layer: null,
+    spec,
+    bitsPerWeight,
+    kld: kld.mean,
+    extra: {
+      tokens,
+      kld_median: kld.median,
+      kld_p99: kld.p99,
+      kld_p999: kld.p999,
+      kld_max: kld.max,
+      same_top_pct: sameTopPct,
+      delta_p_mean: deltaP.mean,
+      delta_p_rms: deltaP.rms,
+      ppl_base: ppl.base,
+      ppl_quant: ppl.quant,
+      ppl_ratio: ppl.ratio,
+      ppl_ln_ratio: ppl.lnRatio,
+      ppl_delta: ppl.delta
+    }
+  };
 }

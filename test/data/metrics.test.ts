@@ -1,5 +1,13 @@
 import {describe, expect, it} from "vitest";
-import {META, metricsToTable, readRunInfo, tensorMetricRecord, type MetricRecord} from "../../src/data/index.ts";
+import {
+  META,
+  metricsToTable,
+  modelMetricRecord,
+  readRunInfo,
+  tensorMetricRecord,
+  type MetricRecord
+} from "../../src/data/index.ts";
+import {compareLogits} from "../../src/quant/model-metrics.ts";
 import {tensorMetrics} from "../../src/quant/metrics.ts";
 import {SAMPLE_RUN} from "./sample-trace.ts";
 
@@ -103,5 +111,19 @@ describe("tensorMetricRecord(tensor, layer, spec, bitsPerWeight, metrics)", () =
       m.maxAbsError,
       m.normalizedL2
     ]);
+  });
+});
+
+describe("modelMetricRecord(spec, bitsPerWeight, metrics)", () => {
+  it("modelMetricRecord(...) writes mean KLD to kld and the other model metrics as extra columns", () => {
+    const V = 8;
+    const base = Float32Array.from({length: 4 * V}, (_, i) => Math.cos(i));
+    const quant = base.map((x, i) => x + 0.05 * Math.sin(3 * i));
+    const m = compareLogits(base, quant, V, [-1, 3, 5, 2]);
+    const table = metricsToTable([modelMetricRecord("q4_0", 4.5, m)], SAMPLE_RUN);
+    const row = table.get(0)!.toJSON();
+    expect(row).toMatchObject({tensor: "logits", layer: null, kld: m.kld.mean, tokens: 3, ppl_ratio: m.ppl.ratio});
+    expect(row.same_top_pct).toBe(m.sameTopPct);
+    expect(table.schema.fields.map((f) => f.name)).toContain("kld_p999");
   });
 });
