@@ -1,0 +1,218 @@
+// The studio in a real browser, in dev and in the built site (served from a sub-folder): every notebook opens clean
+// (no cell error, console error, CSP violation or request leaving localhost), the gallery lists them, inputs drive
+// their dependents, deep links restore inputs, the status bar shows work and stops it, and dist/ has no live CDN URL.
+import {existsSync, mkdirSync, readdirSync, readFileSync, statSync} from "node:fs";
+import {join} from "node:path";
+import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
+import {serveStatic} from "../../src/studio/serve.node.ts";
+import {PREVIEWS_DIR} from "../../src/studio/vite/gallery.node.ts";
+import {listNotebooks} from "../../src/studio/vite/notebooks.node.ts";
+import {launchBrowser, openPage, PROJECT_ROOT, setInput, type Browser} from "./helpers/index.ts";
+
+const notebooks = listNotebooks(PROJECT_ROOT);
+const modes = [
+  ["dev", inject("devUrl")],
+  ["site", inject("siteUrl")]
+] as const;
+
+/** Writing gallery previews is opt-in: `GLASSBOX_PREVIEWS=1 npx vitest run --config vitest.browser.config.ts`. */
+const WRITE_PREVIEWS = process.env.GLASSBOX_PREVIEWS === "1";
+const PREVIEW_VIEWPORT = {width: 960, height: 600};
+
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+describe.each(modes)("studio (%s)", (mode, baseUrl) => {
+  it("index.html lists every notebook with its title, description and a preview image", async () => {
+    const page = await openPage(browser.context, `${baseUrl}index.html`);
+    await page.idle();
+    const cards = await page.page.$$eval(".gb-card", (links) =>
+      links.map((a) => ({
+        name: (a as HTMLElement).dataset.notebook,
+        href: a.getAttribute("href"),
+        title: a.querySelector("h2")?.textContent,
+        description: a.querySelector("p")?.textContent,
+        preview: (a.querySelector("img") as HTMLImageElement | null)?.naturalWidth ?? 0
+      }))
+    );
+    expect(cards.map((c) => c.name)).toEqual(notebooks.map((n) => n.name));
+    for (const [i, card] of cards.entries()) {
+      expect(card.href).toBe(`./${notebooks[i]!.path}`);
+      expect(card.title).toBe(notebooks[i]!.title);
+      expect(card.description, `${card.name} needs a one-line description paragraph`).toMatch(/\w{3}/);
+      const hint = `${card.name} has no preview: run GLASSBOX_PREVIEWS=1 npx vitest run --config vitest.browser.config.ts`;
+      if (!WRITE_PREVIEWS) expect(card.preview, hint).toBeGreaterThan(0);
+    }
+    await page.screenshot(`${mode}-gallery`);
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
+  it.each(notebooks.map((n) => [n.name, n] as const))(
+    "notebooks/%s.html opens with no cell error, console error, CSP violation or offsite request",
+    async (name, notebook) => {
+      const page = await openPage(browser.context, `${baseUrl}${notebook.path}`);
+      await page.idle();
+      expect(await page.page.title()).toBe(`${notebook.title} · Glassbox`);
+      expect(await page.page.locator("main .observablehq--cell").count()).toBeGreaterThan(0);
+      expect(await page.page.locator("#gb-isolation").textContent()).toBe("cross-origin isolated: threads available");
+      await page.screenshot(`${mode}-${name}`);
+      expect(await page.problems()).toEqual([]);
+      expect(page.requests.length).toBeGreaterThan(0);
+      await page.page.close();
+      if (WRITE_PREVIEWS && mode === "site") await writePreview(`${baseUrl}${notebook.path}`, name);
+    }
+  );
+});
+
+describe("studio inputs (dev)", () => {
+  const url = `${inject("devUrl")}notebooks/rounding.html`;
+
+  it("moving an input re-renders its dependents", async () => {
+    const page = await openPage(browser.context, url);
+    await page.idle();
+    const chart = page.page.locator("svg[data-bits]");
+    expect(await chart.getAttribute("data-bits")).toBe("4");
+    const before = await page.page.locator("svg path.rounded").getAttribute("d");
+    await setInput(page.page, "bits", "2");
+    await page.page.locator('svg[data-bits="2"]').waitFor();
+    await page.idle();
+    expect(await page.page.locator("svg path.rounded").getAttribute("d")).not.toBe(before);
+    await setInput(page.page, "group size", "8");
+    await page.page.locator('svg[data-group-size="8"]').waitFor();
+    expect(new URL(page.page.url()).search).toBe("?bits=2&group=8");
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
+  it("a deep link restores the inputs", async () => {
+    const page = await openPage(browser.context, `${url}?bits=3&group=8`);
+    await page.idle();
+    expect(await page.page.locator('form:has(label:text-is("bits")) input[type=number]').inputValue()).toBe("3");
+    expect(await page.page.locator("svg[data-bits]").getAttribute("data-bits")).toBe("3");
+    expect(await page.page.locator("svg[data-bits]").getAttribute("data-group-size")).toBe("8");
+    await page.screenshot("dev-rounding-deep-link");
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
+  it("a bad deep-link value shows invalid <name>: <value> and falls back to the default", async () => {
+    const page = await openPage(browser.context, `${url}?bits=99&group=7`);
+    await page.idle();
+    const notices = await page.page.locator(".gb-notice").allTextContents();
+    expect(notices.sort()).toEqual(["invalid bits: 99", "invalid group: 7"]);
+    expect(await page.page.locator(".gb-notice").first().isVisible()).toBe(true);
+    expect(await page.page.locator("svg[data-bits]").getAttribute("data-bits")).toBe("4");
+    expect(await page.page.locator("svg[data-bits]").getAttribute("data-group-size")).toBe("32");
+    expect(new URL(page.page.url()).search).toBe("");
+    await page.screenshot("dev-rounding-invalid-deep-link");
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
+  it("track() shows the busy indicator and a Stop control that cancels the work", async () => {
+    const page = await openPage(browser.context, url);
+    await page.idle();
+    const status = page.page.locator("#gb-status");
+    const stop = page.page.locator("#gb-stop");
+    expect(await stop.isVisible()).toBe(false);
+    // The page's own module instance (same URL as the notebook imports): a task that runs until aborted. A string,
+    // so vitest does not rewrite the dynamic import.
+    const outcome = page.page.evaluate(`import("/src/studio/work.ts").then(({track}) =>
+      track((signal) => new Promise((_, reject) => signal.addEventListener("abort", () => reject(signal.reason))), {
+        label: "test task"
+      }).then(() => "finished", (error) => error.name + ": " + error.message))`);
+    await page.page.locator('#gb-status[data-state="busy"]').waitFor();
+    expect(await status.textContent()).toContain("test task");
+    expect(await stop.isVisible()).toBe(true);
+    expect(await stop.isEnabled()).toBe(true);
+    await page.screenshot("dev-rounding-busy");
+    await stop.click();
+    expect(await outcome).toBe("WorkCancelled: stopped");
+    await page.idle();
+    expect((await status.textContent())?.trim()).toBe("ready");
+    expect(await stop.isVisible()).toBe(false);
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+});
+
+describe("built site", () => {
+  it("says it is single-threaded when served without cross-origin isolation", async () => {
+    const server = await serveStatic({root: inject("siteDir"), isolate: false});
+    try {
+      const page = await openPage(browser.context, `${server.url}${notebooks[0]!.path}`);
+      await page.idle();
+      expect(await page.page.locator("#gb-isolation").textContent()).toMatch(/^single-threaded/);
+      expect(await page.problems()).toEqual([]);
+      await page.page.close();
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("dist/ holds no CDN URL except known dead strings", () => {
+    const found = new Set<string>();
+    for (const file of walk(inject("siteDir"))) {
+      if (!/\.(js|css|html|json|svg)$/.test(file)) continue;
+      for (const [url] of readFileSync(file, "utf8").matchAll(CDN_URL)) found.add(url);
+    }
+    expect([...found].filter((url) => !KNOWN_DEAD_CDN_STRINGS.includes(url)).sort()).toEqual([]);
+  });
+
+  it(`reports the build: ${inject("buildSeconds").toFixed(1)} s`, () => {
+    const files = walk(inject("siteDir"));
+    const bytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+    console.log(
+      `site build: ${inject("buildSeconds").toFixed(1)} s, ${files.length} files, ${(bytes / 2 ** 20).toFixed(2)} MiB`
+    );
+    expect(files.some((f) => f.endsWith("index.html"))).toBe(true);
+  });
+});
+
+/** Hosts that serve code or data on the web; none may be reachable from the studio. */
+const CDN_URL =
+  /https?:\/\/(?:cdn\.jsdelivr\.net|esm\.sh|esm\.run|unpkg\.com|cdnjs\.cloudflare\.com|ga\.jspm\.io|cdn\.skypack\.dev|api\.observablehq\.com|fonts\.googleapis\.com|fonts\.gstatic\.com)[^"'`\s)]*/g;
+
+/**
+ * CDN strings left in notebook-kit's bundled stdlib: code paths our offline library never reaches (its builtins are
+ * replaced, see src/studio/library.ts), and the CSP would block them anyway.
+ */
+const KNOWN_DEAD_CDN_STRINGS = [
+  "https://cdn.jsdelivr.net/npm/@duckdb/duckdb-wasm@1.32.0/dist/duckdb-browser-eh.worker.js",
+  "https://cdn.jsdelivr.net/npm/@duckdb/duckdb-wasm@1.32.0/dist/duckdb-browser-mvp.worker.js",
+  "https://cdn.jsdelivr.net/npm/@duckdb/duckdb-wasm@1.32.0/dist/duckdb-eh.wasm",
+  "https://cdn.jsdelivr.net/npm/@duckdb/duckdb-wasm@1.32.0/dist/duckdb-mvp.wasm",
+  "https://cdn.jsdelivr.net/npm/parquet-wasm/esm/parquet_wasm_bg.wasm",
+  "https://cdn.jsdelivr.net/npm/@observablehq/sample-datasets/${e}"
+];
+
+function walk(dir: string): string[] {
+  return readdirSync(dir, {withFileTypes: true}).flatMap((e) =>
+    e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]
+  );
+}
+
+let previewBrowser: Browser | undefined;
+afterAll(async () => {
+  await previewBrowser?.close();
+});
+
+/** A 480 × 300 preview of the top of a notebook (title, inputs, first chart), code and chrome hidden. */
+async function writePreview(url: string, name: string): Promise<void> {
+  previewBrowser ??= await launchBrowser({viewport: PREVIEW_VIEWPORT, deviceScaleFactor: 0.5});
+  const page = await openPage(previewBrowser.context, url);
+  await page.page.addStyleTag({content: ".gb-bar, .gb-notices, main > pre { display: none !important; }"});
+  await page.idle();
+  await page.page.evaluate(() => document.fonts.ready);
+  const dir = join(PROJECT_ROOT, PREVIEWS_DIR);
+  mkdirSync(dir, {recursive: true});
+  await page.page.screenshot({path: join(dir, `${name}.png`)});
+  expect(existsSync(join(dir, `${name}.png`))).toBe(true);
+  await page.page.close();
+}
