@@ -115,8 +115,17 @@ export function drawLineChart(
   const y = makeScale(axes.yScale)
     .domain(extent(ys, axes.yScale, axes.yZero))
     .range([box.y + box.height, box.y]);
-  if (axes.xScale === "linear") x.nice();
-  if (axes.yScale === "linear") y.nice();
+  if (axes.xScale === "linear") {
+    // room for markers and their labels at both ends
+    const [d0, d1] = x.domain() as [number, number];
+    const pad = axes.markers ? (d1 - d0) * 0.04 : 0;
+    x.domain([d0 - pad, d1 + pad]);
+  }
+  if (axes.yScale === "linear") {
+    const [d0, d1] = y.domain() as [number, number];
+    const pad = axes.markers && !axes.yZero ? (d1 - d0) * 0.05 : 0;
+    y.domain([d0 - pad, d1 + pad]).nice();
+  }
   const xTicks = axes.xIntegers
     ? x.ticks(Math.min(12, Math.floor(box.width / 60))).filter(Number.isInteger)
     : x.ticks(Math.floor(box.width / 90));
@@ -159,6 +168,7 @@ export function drawLineChart(
       .attr("stroke-width", 2)
       .attr("stroke-dasharray", "6 4");
   }
+  const placed: {x: number; y: number}[] = [];
   series.forEach((_, i) => {
     const color = theme.categorical[i % theme.categorical.length]!;
     const own = points.filter((p) => p.series === i);
@@ -178,10 +188,16 @@ export function drawLineChart(
       for (const p of own) {
         plot.append("circle").attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", 4.5).attr("fill", color);
         if (p.label) {
+          // flip below the point when a label is already there (e.g. Q4_0 and NF4 at 4.5 bits)
+          const lx = x(p.x) + 7;
+          const above = y(p.y) - 7;
+          const collides = placed.some((q) => Math.abs(q.x - lx) < 60 && Math.abs(q.y - above) < theme.fontSize);
+          const ly = collides ? y(p.y) + theme.fontSize + 4 : above;
+          placed.push({x: lx, y: ly});
           plot
             .append("text")
-            .attr("x", x(p.x) + 7)
-            .attr("y", y(p.y) - 7)
+            .attr("x", lx)
+            .attr("y", ly)
             .attr("font-size", theme.fontSize * 0.87)
             .text(p.label);
         }

@@ -46,7 +46,7 @@ export function sqnrVsBits(data: {points: readonly SqnrPoint[]}, spec?: SqnrVsBi
   const offset =
     o.guideOffset ?? (finite.length ? finite.reduce((s, p) => s + p.sqnr - DB_PER_BIT * p.bits, 0) / finite.length : 0);
   const bits = finite.map((p) => p.bits);
-  const [lo, hi] = bits.length ? [Math.min(...bits) - 0.5, Math.max(...bits) + 0.5] : [0, 0];
+  const [lo, hi] = bits.length ? [Math.min(...bits), Math.max(...bits)] : [0, 0];
   const guides = bits.length
     ? [
         {
