@@ -8,11 +8,11 @@ import {encode} from "../../engine/tokenizer.ts";
 import {activationErrors, evaluateQuant, sensitivity} from "../../quant/evaluate.ts";
 import type {ModelMetrics} from "../../quant/model-metrics.ts";
 import {toQuantSettings} from "../../quant/modes.ts";
-import {quantSettingsFromRaw} from "../../quant/options.ts";
+import {QUANT_OPTIONS, quantSettingsFromRaw} from "../../quant/options.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
 import {loadModelFor} from "../load-model.ts";
-import {toInt, toModelOptions} from "../options.ts";
+import {MODEL_OPTIONS, toInt, toModelOptions} from "../options.ts";
 
 /** activation capture holds every hook of one prefill: keep the text it runs on short */
 const ACTIVATION_TOKENS = 64;
@@ -38,7 +38,9 @@ export const evalCommand: Command = {
     {name: "text", type: "string", arg: "FILE", help: "UTF-8 text to score (encoded with BOS)"},
     {name: "ctx", type: "int", arg: "N", help: "tokens per chunk; the second half of each is scored (default seq_len)"},
     {name: "sensitivity", type: "string", arg: "BY", help: "also rank matrix | layer by KLD, one at a time"},
-    {name: "activations", type: "boolean", help: "also print per-hook activation SQNR and cosine"}
+    {name: "activations", type: "boolean", help: "also print per-hook activation SQNR and cosine"},
+    // --quant / --weights / --act, unless the shared model options already carry them
+    ...QUANT_OPTIONS.filter((o) => !MODEL_OPTIONS.some((m) => m.name === o.name))
   ],
   async run(raw, io) {
     const options = toModelOptions(raw);

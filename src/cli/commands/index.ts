@@ -1,5 +1,7 @@
 // Every glassbox subcommand. To add one, write ./<name>.ts exporting a Command (see ../command.ts) and list it here.
 import type {Command} from "../command.ts";
+import {evalCommand} from "./eval.ts";
 import {generateCommand} from "./generate.ts";
+import {quantizeCommand} from "./quantize.ts";
 
-export const commands: Command[] = [generateCommand];
+export const commands: Command[] = [generateCommand, quantizeCommand, evalCommand];
