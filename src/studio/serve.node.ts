@@ -88,7 +88,7 @@ export async function serveStatic({
     else createReadStream(file.path).pipe(response);
   });
   await new Promise<void>((resolvePromise, reject) => {
-    server.once("error", reject);
+    server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, port, host)));
     server.listen(port, host, () => resolvePromise());
   });
   const address = server.address();
@@ -122,6 +122,15 @@ function resolveFile(base: string, url: string): {path: string; stats: Stats} | 
     return indexStats?.isFile() ? {path: index, stats: indexStats} : null;
   }
   return stats?.isFile() ? {path, stats} : null;
+}
+
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  if (error.code === "EADDRINUSE")
+    return new Error(`invalid port: ${port} is in use (pick another, or 0 for a free one)`);
+  if (error.code === "EACCES") return new Error(`invalid port: ${port} needs privileges (use a port above 1023)`);
+  if (error.code === "ENOTFOUND" || error.code === "EADDRNOTAVAIL")
+    return new Error(`invalid host: ${host} (use localhost, or 0.0.0.0 to serve the local network)`);
+  return error;
 }
 
 function statOrNull(path: string): Stats | null {
