@@ -2,7 +2,7 @@
 import type {Command} from "../command.ts";
 import {evalCommand} from "./eval.ts";
 import {generateCommand} from "./generate.ts";
-import {serveCommand} from "./serve.ts";
 import {quantizeCommand} from "./quantize.ts";
+import {serveCommand} from "./serve.ts";
 
-export const commands: Command[] = [generateCommand, quantizeCommand, evalCommand];
+export const commands: Command[] = [generateCommand, quantizeCommand, evalCommand, serveCommand];
