@@ -6,7 +6,6 @@ import {createHash} from "node:crypto";
 import {mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {writeCheckpoint} from "../src/engine/checkpoint.ts";
-import {toConfig} from "../src/engine/config.ts";
 import {weightsFromBuffer} from "../src/engine/model.ts";
 import {decode, readTokenizer, writeTokenizer} from "../src/engine/tokenizer.ts";
 import {
@@ -93,8 +92,7 @@ const valLoss = evaluate(model, evalActs, data.val, recipe.valWindows);
 valCurve.push({step: steps, loss: valLoss});
 console.log(`\ntrained in ${trainSeconds.toFixed(0)} s; val loss ${valLoss.toFixed(4)} (${recipe.valWindows} windows)`);
 
-const engineConfig = toConfig(settings.shape);
-const checkpoint = writeCheckpoint(engineConfig, weightsFromBuffer(engineConfig, model.params as Float32Array));
+const checkpoint = writeCheckpoint(c, weightsFromBuffer(c, model.params as Float32Array));
 mkdirSync(outDir, {recursive: true});
 const files = {checkpoint: `${recipe.name}.bin`, tokenizer: `${recipe.name}.tokenizer.bin`};
 writeFileSync(join(outDir, files.checkpoint), checkpoint);

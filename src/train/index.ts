@@ -1,5 +1,4 @@
 export * from "./ops/index.ts";
-export {toModelConfig, type ModelConfig, type ModelShape} from "./config.ts";
 export {
   INIT_STD,
   initParams,

@@ -1,13 +1,13 @@
 // A trainable model: config, flat parameters and gradients (llama2.c layout), RoPE tables, and the buffers of one
 // forward/backward pass over B sequences of T positions. N = B·T rows; D, KV, F, V as in params.ts.
-import type {ModelConfig} from "./config.ts";
+import type {Config} from "../engine/model.ts";
 import {toFakeQuant, type FakeQuantSpec} from "./fake-quant.ts";
 import {paramCount, paramViews, type ParamViews} from "./params.ts";
 import {ropeTables, type RopeTables} from "./ops/rope.ts";
 import type {Vec, VecConstructor} from "./ops/vec.ts";
 
 export interface TrainModel {
-  config: ModelConfig;
+  config: Config;
   ctor: VecConstructor;
   params: Vec; // (paramCount,) the float weights the optimizer updates
   grads: Vec; // (paramCount,) accumulated by backward
@@ -17,7 +17,7 @@ export interface TrainModel {
   rope: RopeTables; // (seqLen, head_size/2)
 }
 
-export function makeModel(config: ModelConfig, params: Vec, fakeQuant: FakeQuantSpec | null = null): TrainModel {
+export function makeModel(config: Config, params: Vec, fakeQuant: FakeQuantSpec | null = null): TrainModel {
   const ctor = params instanceof Float64Array ? Float64Array : Float32Array;
   if (params.length !== paramCount(config)) throw new Error(`invalid params: ${params.length} values for this config`);
   return {

@@ -1,7 +1,7 @@
 // All parameters in one flat buffer, laid out exactly as the llama2.c legacy checkpoint stores them after its header,
 // so saving is one copy and the optimizer is one loop. Views name the per-layer slices.
 // V = vocab, D = dim, KV = kv_dim, F = hidden_dim, L = n_layers.
-import type {ModelConfig} from "./config.ts";
+import type {Config} from "../engine/model.ts";
 import type {Rng} from "./rng.ts";
 import type {Vec, VecConstructor} from "./ops/vec.ts";
 
@@ -29,7 +29,7 @@ export interface TensorLayout {
   matrix: boolean;
 }
 
-export function paramLayout(c: ModelConfig): TensorLayout[] {
+export function paramLayout(c: Config): TensorLayout[] {
   const {vocabSize: V, dim: D, kvDim: KV, hiddenDim: F, nLayers: L} = c;
   const entries: [TensorName, number, number, number, boolean][] = [
     ["tok_embeddings", 1, V, D, true],
@@ -53,7 +53,7 @@ export function paramLayout(c: ModelConfig): TensorLayout[] {
   });
 }
 
-export function paramCount(c: ModelConfig): number {
+export function paramCount(c: Config): number {
   const last = paramLayout(c).at(-1)!;
   return last.offset + last.layers * last.rows * last.cols;
 }
@@ -78,7 +78,7 @@ export interface ParamViews {
 }
 
 /** Named views into a flat buffer of this layout (parameters, gradients or fake-quantized copies alike). */
-export function paramViews(c: ModelConfig, flat: Vec): ParamViews {
+export function paramViews(c: Config, flat: Vec): ParamViews {
   const tensors = new Map(paramLayout(c).map((t) => [t.name, t]));
   const slice = (name: TensorName, layer = 0): Vec => {
     const t = tensors.get(name)!;
@@ -106,7 +106,7 @@ export const INIT_STD = 0.02;
  * llama2.c's init: matrices N(0, 0.02), the residual-stream outputs (wo, w2) N(0, 0.02/√(2L)), norms 1. Draws in
  * layout order from the one seeded generator.
  */
-export function initParams(c: ModelConfig, ctor: VecConstructor, rng: Rng): Vec {
+export function initParams(c: Config, ctor: VecConstructor, rng: Rng): Vec {
   const flat = new ctor(paramCount(c));
   for (const t of paramLayout(c)) {
     const end = t.offset + t.layers * t.rows * t.cols;

@@ -3,7 +3,7 @@
 // layer's copy of a tensor, and over all matrices.
 import {dequantizeMatrix, quantizeMatrix} from "../quant/matrix.ts";
 import {toFormat} from "../quant/schemes.ts";
-import type {ModelConfig} from "./config.ts";
+import type {Config} from "../engine/model.ts";
 import {paramLayout, type TensorName} from "./params.ts";
 
 export const INT8_FORMATS = {perTensor: "int8:tensor", perRow: "int8:row"} as const;
@@ -26,7 +26,7 @@ const db = (s: Sums): SqnrRow => ({
   perRowDb: 10 * Math.log10(s.signal / s.perRow)
 });
 
-export function int8Sqnr(c: ModelConfig, params: Float32Array): SqnrRow[] {
+export function int8Sqnr(c: Config, params: Float32Array): SqnrRow[] {
   const total: Sums = {signal: 0, perTensor: 0, perRow: 0};
   const rows: SqnrRow[] = [];
   for (const t of paramLayout(c).filter((t) => t.matrix)) {

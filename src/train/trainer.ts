@@ -1,7 +1,7 @@
 // The training loop's pieces, usable in the browser: a trainer holds the model, its batch buffers, AdamW state and
 // the seeded generator that draws batches; trainStep does one step; evaluate and generate read the model.
 import {backward} from "./backward.ts";
-import {toModelConfig, type ModelShape} from "./config.ts";
+import {toConfig, type ConfigSpec} from "../engine/config.ts";
 import {evalOffsets, fillWindows, randomOffsets} from "./data.ts";
 import type {FakeQuantSpec} from "./fake-quant.ts";
 import {forward} from "./forward.ts";
@@ -17,7 +17,7 @@ export interface TrainSpec {
   /** seeds the initial weights and the batch order */
   seed?: number;
   /** model shape; vocabSize must match the tokenizer */
-  shape: ModelShape;
+  shape: ConfigSpec;
   /** sequences per step, each of shape.seqLen positions */
   batchSize?: number;
   /** optimizer steps; the cosine schedule ends here */
@@ -40,7 +40,7 @@ export type TrainSettings = Required<TrainSpec> & Schedule & AdamWSettings;
 export function toTrainSettings(spec: TrainSpec): TrainSettings {
   const {seed = 1, shape, batchSize = 4, steps = 1000, peakLr = 3e-3, minLr = 3e-4, warmupSteps = 50} = spec;
   const {weightDecay = 0.1, beta1 = 0.9, beta2 = 0.95, eps = 1e-8, gradClip = 1, fakeQuant = null} = spec;
-  toModelConfig(shape);
+  toConfig(shape);
   const positive = {batchSize, steps, peakLr, gradClip, eps};
   for (const [name, value] of Object.entries(positive)) if (!(value > 0)) throw new Error(`invalid ${name}: ${value}`);
   for (const [name, value] of Object.entries({minLr, warmupSteps, weightDecay})) {
@@ -79,7 +79,7 @@ export interface Trainer {
 
 export function makeTrainer(spec: TrainSpec, train: Int32Array): Trainer {
   const settings = toTrainSettings(spec);
-  const config = toModelConfig(settings.shape);
+  const config = toConfig(settings.shape);
   const rng = makeRng(settings.seed);
   const model = makeModel(config, initParams(config, Float32Array, rng), settings.fakeQuant);
   if (train.length <= config.seqLen) throw new Error(`invalid train: ${train.length} tokens, need more than seqLen`);

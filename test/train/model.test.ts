@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {readCheckpoint, writeCheckpoint} from "../../src/engine/checkpoint.ts";
-import {toConfig} from "../../src/engine/config.ts";
+import {toConfig, type ConfigSpec} from "../../src/engine/config.ts";
 import {forward as engineForward} from "../../src/engine/forward.ts";
 import {weightsFromBuffer} from "../../src/engine/model.ts";
 import {createTransformer} from "../../src/engine/transformer.ts";
@@ -12,9 +12,7 @@ import {
   makeActivations,
   makeModel,
   makeRng,
-  paramLayout,
-  toModelConfig,
-  type ModelShape
+  paramLayout
 } from "../../src/train/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {checkGradient} from "./gradcheck.ts";
@@ -22,7 +20,7 @@ import {checkGradient} from "./gradcheck.ts";
 /** float32 training forward against the engine's float32 decode loop: the same math, sums in another order. */
 const LOGITS_ATOL = 1e-4;
 
-const tiny = (sharedClassifier: boolean): ModelShape => ({
+const tiny = (sharedClassifier: boolean): ConfigSpec => ({
   dim: 8,
   hiddenDim: 12,
   nLayers: 2,
@@ -40,7 +38,7 @@ function batch(rng: ReturnType<typeof makeRng>, acts: ReturnType<typeof makeActi
 describe("training forward and backward of the whole model", () => {
   for (const shared of [true, false]) {
     it(`backward(model, acts, B, T) matches finite differences for every parameter (${shared ? "shared" : "unshared"} classifier, GQA)`, () => {
-      const c = toModelConfig(tiny(shared));
+      const c = toConfig(tiny(shared));
       const rng = makeRng(3);
       const params = initParams(c, Float64Array, rng) as Float64Array;
       for (let i = 0; i < params.length; i++) params[i] += 0.3 * rng.normal(); // weights large enough to matter
@@ -55,7 +53,7 @@ describe("training forward and backward of the whole model", () => {
   }
 
   it("backward(…) under fake quantization gives the gradient at the quantized weights, applied to the float ones", () => {
-    const c = toModelConfig(tiny(true));
+    const c = toConfig(tiny(true));
     const rng = makeRng(5);
     const params = initParams(c, Float64Array, rng);
     const qat = makeModel(c, Float64Array.from(params), {bits: 4});
@@ -84,11 +82,10 @@ describe("training forward and backward of the whole model", () => {
   for (const shared of [true, false]) {
     it(`forward(model, acts, 1, T, false) logits equal the engine's forward on the saved checkpoint within LOGITS_ATOL (${shared ? "shared" : "unshared"})`, () => {
       const shape = {...tiny(shared), dim: 64, hiddenDim: 128, nHeads: 4, nKvHeads: 2, vocabSize: 40, seqLen: 12};
-      const c = toModelConfig(shape);
+      const c = toConfig(shape);
       const params = initParams(c, Float32Array, makeRng(9)) as Float32Array;
       for (let i = 0; i < params.length; i++) params[i] *= 4; // std 0.08: attention and SwiGLU far from linear
-      const engineConfig = toConfig(shape);
-      const loaded = readCheckpoint(writeCheckpoint(engineConfig, weightsFromBuffer(engineConfig, params)));
+      const loaded = readCheckpoint(writeCheckpoint(c, weightsFromBuffer(c, params)));
       const transformer = createTransformer(loaded.config, loaded.weights);
       const model = makeModel(c, params);
       const acts = makeActivations(model, 1, c.seqLen);
