@@ -36,3 +36,4 @@ export {
   seededCheckpoint,
   byteTokenizer
 } from "./default-model.ts";
+export * from "./hooks/index.ts";
