@@ -113,10 +113,11 @@ describe("writeArrowFile(path, source, format)", () => {
   const dir = mkdtempSync(join(tmpdir(), "glassbox-data-"));
   afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-  it("writeArrowFile(path, source) writes the IPC file and returns its size", () => {
+  it("writeArrowFile(path, source) writes the IPC file and returns its size and row count", () => {
     const path = join(dir, "a.arrow");
-    const bytes = writeArrowFile(path, countedSource().source);
+    const {bytes, rows} = writeArrowFile(path, countedSource().source);
     expect(readFileSync(path).length).toBe(bytes);
+    expect(rows).toBe(readArrowBytes(readFileSync(path)).numRows);
     expect(rowsOf(readFileSync(path))).toEqual(rowsOf(toIPC(countedSource().source)));
   });
 

@@ -4,5 +4,6 @@ import {evalCommand} from "./eval.ts";
 import {generateCommand} from "./generate.ts";
 import {quantizeCommand} from "./quantize.ts";
 import {serveCommand} from "./serve.ts";
+import {traceCommand} from "./trace.ts";
 
-export const commands: Command[] = [generateCommand, quantizeCommand, evalCommand, serveCommand];
+export const commands: Command[] = [generateCommand, quantizeCommand, evalCommand, serveCommand, traceCommand];
