@@ -10,7 +10,7 @@
 // byte b for b = 0..255. No merges, so encode(text) = BOS, " " (the dummy prefix, token 35), then each UTF-8 byte + 3.
 import {writeCheckpoint} from "./checkpoint.ts";
 import {toConfig} from "./config.ts";
-import {weightsFloats, weightsFromBuffer, weightShapes} from "./model.ts";
+import {weightsFloats, weightsFromBuffer, weightShapes, type Config} from "./model.ts";
 import {loadModelFromBytes, type LoadedModel, type LoadOptions} from "./load.ts";
 import {Rng} from "./rng.ts";
 import {BYTE_OFFSET, writeTokenizer} from "./tokenizer.ts";
@@ -28,9 +28,8 @@ export const DEFAULT_CONFIG = toConfig({
 
 export const DEFAULT_SEED = 20240523;
 
-/** The seeded weights as a llama2.c legacy checkpoint. */
-export function seededCheckpoint(seed = DEFAULT_SEED): Uint8Array {
-  const c = DEFAULT_CONFIG;
+/** Seeded weights of any shape (the default's by default) as a llama2.c legacy checkpoint. */
+export function seededCheckpoint(seed = DEFAULT_SEED, c: Config = DEFAULT_CONFIG): Uint8Array {
   const rng = new Rng(seed);
   const flat = new Float32Array(weightsFloats(c));
   let offset = 0;

@@ -68,6 +68,18 @@ describe("loading checkpoints: bad input", () => {
     expect(allocated).toBe(0);
   });
 
+  it("loadModel(url, url, {onProgress}) streams URLs and refuses a truncated one", async () => {
+    const url = (bytes: Uint8Array) => `data:application/octet-stream;base64,${Buffer.from(bytes).toString("base64")}`;
+    let loaded = 0;
+    const {model} = await loadModel(url(seededCheckpoint()), url(tokenizer), {onProgress: (n) => (loaded = n)});
+    expect(loaded).toBe(seededCheckpoint().byteLength);
+    expect(forward(model, 1, 0)).toEqual(forward(loadDefaultModel().model, 1, 0));
+    await expect(loadModel(url(seededCheckpoint().slice(0, 1000)), url(tokenizer))).rejects.toThrow(
+      /checkpoint is truncated/
+    );
+    await expect(loadModel(url(withHeader({3: 5})), url(tokenizer))).rejects.toThrow(/invalid nHeads: 5/);
+  });
+
   it("readCheckpoint(bytes) names the first NaN weight", () => {
     const bytes = seededCheckpoint().slice();
     const floats = new Float32Array(bytes.buffer, 28);
