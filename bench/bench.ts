@@ -1,0 +1,416 @@
+// The benchmark behind `npm run bench` and `glassbox bench`: decode and prefill tok/s on the plain TS kernels, the wasm
+// kernels on 1 and 2 threads and the native C baseline, in one run on one machine; the per-step time split; bytes
+// read per token and GB/s; matmul GFLOPS at prefill sizes; the quantized weight modes measured on the kernels of one
+// decode step; the measured thread threshold. Medians over several runs after a warm-up; `quick` runs every path once
+// at a tiny size (a smoke test: it fails if any path throws, and asserts nothing about speed).
+// D = dim, H = hidden_dim, V = vocab_size, L = n_layers
+import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
+import {availableParallelism} from "node:os";
+import {dirname, join, resolve} from "node:path";
+import {fileURLToPath} from "node:url";
+import {referenceKernels} from "../src/engine/backend.ts";
+import {readCheckpointHeader} from "../src/engine/checkpoint.ts";
+import {addHook} from "../src/engine/hooks/hooks.ts";
+import {hookNames} from "../src/engine/hooks/names.ts";
+import {forward, prefill} from "../src/engine/forward.ts";
+import {loadModelFromBytes} from "../src/engine/load.ts";
+import {MATRIX_NAMES, matrixShape} from "../src/engine/matrices.ts";
+import type {Config} from "../src/engine/model.ts";
+import {argmax} from "../src/engine/sampler.ts";
+import {writeTokenizer} from "../src/engine/tokenizer.ts";
+import {setProfiler, type Transformer} from "../src/engine/transformer.ts";
+import {
+  createArena,
+  createFastModel,
+  createWasmKernels,
+  kernelScratchBytes,
+  referenceQuantKernels
+} from "../src/kernels/index.ts";
+import type {WasmKernels} from "../src/kernels/index.ts";
+import {spawnNodeWorker} from "../src/kernels/threads.node.ts";
+import {q4_0} from "../src/quant/formats/q4_0.ts";
+import {q4_1} from "../src/quant/formats/q4_1.ts";
+import {q8_0} from "../src/quant/formats/q8_0.ts";
+import {dequantizeMatrix, quantizeMatrix, quantizedBytes, type QuantizedMatrix} from "../src/quant/index.ts";
+import {time} from "./measure.ts";
+import {NATIVE_FLAGS, buildNative, runNative, NATIVE_DIR} from "./native.ts";
+import {randomCheckpoint, SHAPES, type ShapeName} from "./shapes.ts";
+
+export interface BenchOptions {
+  shape: ShapeName;
+  /** a llama2.c checkpoint file instead of a random model of `shape` */
+  model?: string;
+  /** thread counts to measure (default [1, 2]) */
+  threads: number[];
+  quick: boolean;
+}
+
+export interface BenchRow {
+  section: string;
+  name: string;
+  value: number;
+  unit: string;
+  note?: string;
+}
+
+export interface BenchResult {
+  shape: string;
+  config: Config;
+  quick: boolean;
+  when: string;
+  machine: string;
+  rows: BenchRow[];
+}
+
+const FORMATS = [q8_0, q4_0, q4_1];
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const readFile = async (path: string) => new Uint8Array(readFileSync(path));
+
+/** Runs the benchmark and returns every figure; `log` gets progress lines. */
+export async function runBench(options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchResult> {
+  const {quick} = options;
+  const rows: BenchRow[] = [];
+  const add = (section: string, name: string, value: number, unit: string, note?: string) => {
+    rows.push({section, name, value, unit, ...(note ? {note} : {})});
+    log(`  ${section} | ${name}: ${fmt(value)} ${unit}${note ? `  (${note})` : ""}`);
+  };
+  const shape = quick ? "stories260K" : options.shape;
+  const checkpoint = options.model ? await readFile(options.model) : randomCheckpoint(SHAPES[shape]);
+  const c = readCheckpointHeader(checkpoint, checkpoint.byteLength);
+  const runs = quick ? 1 : 5;
+  const steps = quick ? 4 : Math.min(128, c.seqLen);
+  const T = quick ? 8 : Math.min(64, c.seqLen);
+  const threadCounts = quick ? [1, 2] : options.threads;
+  log(
+    `shape ${options.model ?? shape}: dim ${c.dim}, hidden ${c.hiddenDim}, ${c.nLayers} layers, vocab ${c.vocabSize}`
+  );
+
+  // --- native baseline ----------------------------------------------------------------------------------------
+  const native = buildNative();
+  const file = join(NATIVE_DIR, `${shape}.bin`);
+  writeFileSync(file, checkpoint);
+  for (const threads of threadCounts) {
+    const bin = threads > 1 ? native.runomp : native.run;
+    add(
+      "decode",
+      `C ${NATIVE_FLAGS.join(" ")}${threads > 1 ? " -fopenmp" : ""} ×${threads}`,
+      runNative(bin, options.model ?? file, steps, runs, threads).tokS,
+      "tok/s"
+    );
+  }
+
+  // --- decode and prefill on the engine --------------------------------------------------------------------------
+  const decode = (model: Transformer) => () => {
+    let token = 1;
+    for (let pos = 0; pos < steps; pos++) token = argmax(forward(model, token, pos));
+  };
+  const prefillRun = (model: Transformer) => () =>
+    void prefill(
+      model,
+      Array.from({length: T}, (_, i) => 1 + (i % 100)),
+      0
+    );
+  const tokS = (ms: number, tokens: number) => (1000 * tokens) / ms;
+  const matrixBytes = fp32MatrixBytes(c);
+
+  const reference = loadModelFromBytes(checkpoint, byteTokenizerFor(c)).model;
+  add(
+    "decode",
+    "plain TS kernels fp32 ×1",
+    tokS(time(decode(reference), {runs: Math.min(runs, 3)}).ms, steps),
+    "tok/s"
+  );
+  add(
+    "prefill",
+    `plain TS kernels fp32 ×1, T=${T}`,
+    tokS(time(prefillRun(reference), {runs: Math.min(runs, 3)}).ms, T),
+    "tok/s"
+  );
+
+  const models: {threads: number; model: Transformer; fast: WasmKernels}[] = [];
+  for (const threads of threadCounts) {
+    const {model, fast} = await createFastModel(checkpoint, {threads, spawn: spawnNodeWorker, prefillRows: T});
+    models.push({threads, model, fast});
+    const ms = time(decode(model), {runs}).ms;
+    add(
+      "decode",
+      `wasm fp32 ×${threads}`,
+      tokS(ms, steps),
+      "tok/s",
+      `${fmt(matrixBytes / 1e6)} MB of weights per token, ${fmt(matrixBytes / 1e6 / (ms / steps))} GB/s`
+    );
+    add("prefill", `wasm fp32 ×${threads}, T=${T}`, tokS(time(prefillRun(model), {runs}).ms, T), "tok/s");
+  }
+  const one = models[0]!;
+
+  // profiler on: the per-step split; hooks on: a no-op hook at every hook point
+  const profiler = setProfiler(one.model, true)!;
+  const profiledMs = time(decode(one.model), {runs}).ms;
+  const report = profiler.report();
+  setProfiler(one.model, false);
+  add("decode", "wasm fp32 ×1, profiler on", tokS(profiledMs, steps), "tok/s");
+  for (const [category, ms] of Object.entries(report.byCategory))
+    if (ms > 0) add("split", `${category} per token`, ms / report.tokens, "ms");
+  const removers = hookNames(c.nLayers).map((name) => addHook(one.model, name, () => {}));
+  add(
+    "decode",
+    "wasm fp32 ×1, no-op hook at every hook point",
+    tokS(time(decode(one.model), {runs}).ms, steps),
+    "tok/s"
+  );
+  for (const remove of removers) remove();
+
+  // --- matmul GFLOPS at prefill sizes (kernels on their own arena, so the models' arenas stay exact) ----------
+  const sizes: [string, number, number][] = [
+    ["wq D→D", c.dim, c.dim],
+    ["w1 D→H", c.dim, c.hiddenDim],
+    ["w2 H→D", c.hiddenDim, c.dim],
+    ["wcls D→V", c.dim, c.vocabSize]
+  ];
+  const maxN = Math.max(c.dim, c.hiddenDim);
+  const biggest = T * maxN + c.vocabSize * c.dim + T * c.vocabSize;
+  const spare: WasmKernels[] = [];
+  for (const threads of threadCounts) {
+    const fast = await createWasmKernels({
+      arena: createArena({bytes: 4 * biggest + kernelScratchBytes(maxN, threads) + 4096, shared: threads > 1}),
+      maxN,
+      threads,
+      spawn: spawnNodeWorker
+    });
+    spare.push(fast);
+    const [x, w, out] = [T * maxN, c.vocabSize * c.dim, T * c.vocabSize].map((n) => fillCos(fast.arena.alloc(n)));
+    for (const [name, n, d] of sizes) {
+      const ms = time(() => fast.kernels.matmul(out!, x!, w!, T, n, d), {runs, minMs: quick ? 0 : 20}).ms;
+      add("matmul", `wasm ×${threads} ${name} T=${T}`, (2 * T * n * d) / ms / 1e6, "GFLOPS");
+    }
+  }
+  {
+    const [name, n, d] = sizes[1]!;
+    const [x, w, out] = [T * n, n * d, T * d].map((k) => fillCos(new Float32Array(k)));
+    const ms = time(() => referenceKernels.matmul(out!, x!, w!, T, n, d), {runs: Math.min(runs, 3)}).ms;
+    add("matmul", `plain TS ${name} T=${T}`, (2 * T * n * d) / ms / 1e6, "GFLOPS");
+  }
+
+  // --- weight modes on the kernels of one decode step ---------------------------------------------------------
+  const fp32StepMs = 1000 / rows.find((r) => r.name === "wasm fp32 ×1")!.value;
+  await weightModes(c, {runs, quick, fp32StepMs}, add);
+
+  // --- the thread threshold ---------------------------------------------------------------------------------
+  if (threadCounts.includes(2)) await threadThreshold(c, {runs, quick}, add);
+
+  for (const k of [...models.map((m) => m.fast), ...spare]) k.close();
+  return {shape: options.model ?? shape, config: c, quick, when: new Date().toISOString(), machine: machine(), rows};
+}
+
+const fillCos = (a: Float32Array) => {
+  for (let i = 0; i < a.length; i++) a[i] = Math.cos(i * 0.37) * 0.1;
+  return a;
+};
+
+type Add = (section: string, name: string, value: number, unit: string, note?: string) => void;
+
+/**
+ * The weight modes on the matrices of one decode step (layer 0 timed and counted L times, plus wcls), one thread:
+ * fp32 (wasm and plain TS), and per format dequant (get_w = TS dequantize of the whole matrix, then the wasm fp32
+ * matvec), cached (the dequantized fp32 matrix: the fp32 kernel), fused (wasm, float32 x), fused-int (wasm, x as Q8)
+ * and fused in plain TS. Model-level tok/s is estimated as matrix time + the rest of the measured fp32 wasm step.
+ */
+async function weightModes(c: Config, o: {runs: number; quick: boolean; fp32StepMs: number}, add: Add) {
+  const maxN = Math.max(c.dim, c.hiddenDim);
+  const mats = MATRIX_NAMES.map((name) => ({
+    name,
+    shape: matrixShape(c, name),
+    count: name === "wcls" ? 1 : c.nLayers
+  }));
+  const floats = mats.reduce((s, m) => s + m.shape[0] * m.shape[1], 0);
+  const fast = await createWasmKernels({
+    arena: createArena({bytes: 4 * (3 * floats + 4 * maxN + c.vocabSize) + kernelScratchBytes(maxN) + 64 * 1024}),
+    maxN
+  });
+  const ref = referenceQuantKernels();
+  const x = fillCos(fast.arena.alloc(maxN));
+  const out = fast.arena.alloc(Math.max(c.vocabSize, maxN));
+  const plainX = x.slice();
+  const plainOut = new Float32Array(out.length);
+  const timed = (fn: () => void) => time(fn, {runs: o.runs, minMs: o.quick ? 0 : 10}).ms;
+  const step = (per: (m: (typeof mats)[number], i: number) => number) =>
+    mats.reduce((s, m, i) => s + per(m, i) * m.count, 0);
+
+  const ws = mats.map(({shape: [d, n]}) => fillCos(fast.arena.alloc(d * n)).map((v, i) => v * Math.sin(i)));
+  const fp32Ms = step(({shape: [d, n]}, i) => timed(() => fast.kernels.matvec(out, x, ws[i]!, n, d)));
+  const fp32TsMs = step(({shape: [d, n]}, i) => timed(() => referenceKernels.matvec(plainOut, plainX, ws[i]!, n, d)));
+  const bytes32 = 4 * step(({shape: [d, n]}) => d * n);
+  const rest = Math.max(0, o.fp32StepMs - fp32Ms);
+  const report = (mode: string, ms: number, bytes: number, note = "") => {
+    add(
+      "modes",
+      `${mode} matrices per token`,
+      ms,
+      "ms",
+      `${fmt(bytes / 1e6)} MB, ${fmt(bytes / 1e6 / ms)} GB/s${note}`
+    );
+    add("modes", `${mode} decode estimate`, 1000 / (ms + rest), "tok/s");
+  };
+  report("fp32 wasm", fp32Ms, bytes32);
+  report("fp32 plain TS", fp32TsMs, bytes32);
+  const tmp = fast.arena.alloc(Math.max(...mats.map((m) => m.shape[0] * m.shape[1])));
+  for (const codec of FORMATS) {
+    const qs: QuantizedMatrix[] = mats.map(({shape: [d, n]}, i) => {
+      const q = quantizeMatrix(codec, ws[i]!, d, n);
+      const data = fast.arena.allocBytes(q.data.length);
+      data.set(q.data);
+      return {...q, data};
+    });
+    const qBytes = step((_, i) => quantizedBytes(qs[i]!));
+    const getW = step((_, i) => timed(() => dequantizeMatrix(tmp, qs[i]!)));
+    report(
+      `${codec.name} dequant`,
+      getW + fp32Ms,
+      bytes32 + qBytes,
+      `; get_w ${fmt(getW)} ms = ${fmt((100 * getW) / (getW + fp32Ms + rest))} % of the step`
+    );
+    report(`${codec.name} cached`, fp32Ms, bytes32);
+    report(
+      `${codec.name} fused wasm`,
+      step((_, i) => timed(() => fast.quant.matvecQuant(out, x, qs[i]!))),
+      qBytes
+    );
+    report(
+      `${codec.name} fused-int wasm`,
+      step((_, i) => timed(() => fast.quant.matvecQuantQ8(out, x, qs[i]!))),
+      qBytes
+    );
+    report(
+      `${codec.name} fused plain TS`,
+      step((_, i) => timed(() => ref.matvecQuant(plainOut, plainX, qs[i]!))),
+      qBytes
+    );
+    if (o.quick) continue;
+  }
+  fast.close();
+
+  // the crossover: square matrices growing past the caches, Q4_0 / Q8_0 fused vs fp32 (one matvec)
+  const sides = o.quick ? [64, 128] : [288, 768, 1536, 2048, 3072, 4096];
+  for (const side of sides) {
+    const k = await createWasmKernels({
+      arena: createArena({bytes: 4 * (side * side * 2 + 2 * side) + kernelScratchBytes(side) + 4096}),
+      maxN: side
+    });
+    const w = fillCos(k.arena.alloc(side * side));
+    const xs = fillCos(k.arena.alloc(side));
+    const ys = k.arena.alloc(side);
+    const f = timed(() => k.kernels.matvec(ys, xs, w, side, side));
+    for (const codec of [q8_0, q4_0]) {
+      const q0 = quantizeMatrix(codec, w, side, side);
+      const data = k.arena.allocBytes(q0.data.length);
+      data.set(q0.data);
+      const q = {...q0, data};
+      const ms = timed(() => k.quant.matvecQuant(ys, xs, q));
+      add(
+        "crossover",
+        `${codec.name} fused vs fp32, ${side}×${side} (${fmt((4 * side * side) / 2 ** 20)} MiB fp32)`,
+        f / ms,
+        "× fp32 speed"
+      );
+    }
+    k.close();
+  }
+}
+
+/**
+ * 1 vs 2 threads on matvec (n = D, d growing) and matmul (D→H, T growing): the speedup of handing half the rows to a
+ * worker, and the smallest FLOP count from which two threads stay faster.
+ */
+async function threadThreshold(c: Config, o: {runs: number; quick: boolean}, add: Add) {
+  const n = c.dim;
+  const ds = o.quick ? [32, 256] : [32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, c.vocabSize];
+  const Ts = o.quick ? [4] : [4, 8, 16, 32, 64];
+  const floats = n * Math.max(...ds, c.hiddenDim) + 64 * n + 64 * Math.max(...ds, c.hiddenDim);
+  const maxN = Math.max(n, c.hiddenDim);
+  const fast = await createWasmKernels({
+    arena: createArena({bytes: 4 * floats + kernelScratchBytes(maxN, 2) + 4096, shared: true}),
+    maxN,
+    threads: 2,
+    spawn: spawnNodeWorker
+  });
+  const w = fillCos(fast.arena.alloc(Math.max(n * Math.max(...ds), c.hiddenDim * n)));
+  const x = fillCos(fast.arena.alloc(Math.max(n, 64 * n)));
+  const out = fast.arena.alloc(Math.max(...ds, 64 * c.hiddenDim));
+  const saved = fast.minParallelFlops;
+  const speedup = (fn: () => void) => {
+    fast.minParallelFlops = Infinity;
+    const t1 = time(fn, {runs: o.runs, minMs: o.quick ? 0 : 20}).ms;
+    fast.minParallelFlops = 0;
+    const t2 = time(fn, {runs: o.runs, minMs: o.quick ? 0 : 20}).ms;
+    return t1 / t2;
+  };
+  const points: [number, number][] = [];
+  for (const d of ds) {
+    const s = speedup(() => fast.kernels.matvec(out, x, w, n, d));
+    points.push([2 * n * d, s]);
+    add("threads", `matvec ${d}×${n} (${fmt(2 * n * d)} FLOPs) 2 threads vs 1`, s, "×");
+  }
+  for (const T of Ts) {
+    const s = speedup(() => fast.kernels.matmul(out, x, w, T, n, c.hiddenDim));
+    points.push([2 * T * n * c.hiddenDim, s]);
+    add("threads", `matmul T=${T} ${c.hiddenDim}×${n} (${fmt(2 * T * n * c.hiddenDim)} FLOPs) 2 threads vs 1`, s, "×");
+  }
+  fast.minParallelFlops = saved;
+  points.sort((a, b) => a[0] - b[0]);
+  // smallest FLOP count from which every larger job is faster on two threads
+  let threshold = Infinity;
+  for (let i = points.length - 1; i >= 0 && points[i]![1] > 1; i--) threshold = points[i]![0];
+  add("threads", "measured threshold: 2 threads win from", threshold, "FLOPs", `kernels use ${fmt(saved)}`);
+  fast.close();
+}
+
+/** Bytes of every weight matrix a decode step reads once (fp32): L·(wq, wk, wv, wo, w1, w2, w3) + wcls. */
+function fp32MatrixBytes(c: Config): number {
+  return (
+    4 *
+    MATRIX_NAMES.reduce(
+      (sum, name) => sum + matrixShape(c, name).reduce((a, b) => a * b) * (name === "wcls" ? 1 : c.nLayers),
+      0
+    )
+  );
+}
+
+const fmt = (v: number) =>
+  !Number.isFinite(v)
+    ? String(v)
+    : Math.abs(v) >= 100
+      ? v.toFixed(0)
+      : Math.abs(v) >= 10
+        ? v.toFixed(1)
+        : v.toPrecision(3);
+
+function machine(): string {
+  return `${process.platform} ${process.arch}, Node ${process.versions.node}, ${availableParallelism()} cores`;
+}
+
+/** A tokenizer the engine accepts for this vocab size (the benchmark never decodes text). */
+function byteTokenizerFor(c: Config): Uint8Array {
+  const pieces = Array.from({length: c.vocabSize}, (_, i) => new TextEncoder().encode(`<${i}>`));
+  return writeTokenizer(pieces, new Float32Array(c.vocabSize));
+}
+
+/** The table: one line per figure, grouped by section. */
+export function formatTable(result: BenchResult): string {
+  const lines = [
+    `glassbox bench: ${result.shape} (${result.machine}), ${result.when}${result.quick ? ", QUICK (smoke run, not figures)" : ""}`
+  ];
+  let section = "";
+  for (const r of result.rows) {
+    if (r.section !== section) lines.push(`\n[${(section = r.section)}]`);
+    lines.push(`  ${r.name.padEnd(64)} ${fmt(r.value).padStart(10)} ${r.unit}${r.note ? `   ${r.note}` : ""}`);
+  }
+  return lines.join("\n");
+}
+
+/** Writes the result as JSON under bench/out/ and returns the path. */
+export function writeResult(result: BenchResult, dir = join(ROOT, "bench/out")): string {
+  mkdirSync(dir, {recursive: true});
+  const path = join(dir, `${result.shape.replace(/[^\w.-]+/g, "_")}-${result.when.replace(/[:.]/g, "-")}.json`);
+  writeFileSync(path, JSON.stringify(result, null, 2) + "\n");
+  return path;
+}
