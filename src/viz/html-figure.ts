@@ -36,7 +36,7 @@ export function createHtmlFigure(options: FrameOptions, kind: string, notes: rea
       s.textContent = options.subtitle;
       caption.append(s);
     }
-    caption.style.marginBottom = "10px";
+    caption.style.cssText = `margin-bottom:10px;color:${theme.foreground};font-family:${theme.font}`;
     root.append(caption);
   }
   const body = document.createElement("div");
