@@ -11,7 +11,7 @@ export interface Recipe {
   /** the BPE is learned on the first bpeStories training stories */
   bpeStories: number;
   vocabSize: number;
-  train: TrainSpec;
+  train: TrainSpec & {steps: number};
   /** validation windows of seqLen tokens the card's loss averages over */
   valWindows: number;
   evalEvery: number;
