@@ -1,6 +1,8 @@
 // Command-line options: each command declares OptionSpecs; one parser turns argv into raw values (unknown flags throw
 // `invalid option: --x`), and normalizers (`toModelOptions`) turn raw values into typed options with defaults.
 // The options every model-running command shares are MODEL_OPTIONS; add a shared flag there, once.
+import {QUANT_OPTIONS, quantSettingsFromRaw} from "../quant/options.ts";
+import type {QuantSettingsSpec} from "../quant/modes.ts";
 
 export type OptionType = "string" | "int" | "number" | "boolean" | "tokens";
 
@@ -24,7 +26,8 @@ export const MODEL_OPTIONS: OptionSpec[] = [
   {name: "top-p", type: "number", arg: "F", help: "nucleus sampling mass in (0, 1] (default 0.9)"},
   {name: "seed", type: "int", arg: "N", help: "sampling seed, a positive integer (default 42)"},
   {name: "threads", type: "int", arg: "N", help: "threads for kernels that use them (default 1)"},
-  {name: "json", type: "boolean", help: "print one JSON object instead of text"}
+  {name: "json", type: "boolean", help: "print one JSON object instead of text"},
+  ...QUANT_OPTIONS
 ];
 
 /** Parses `--name value`, `--name=value` and boolean `--name` against specs. */
@@ -91,6 +94,8 @@ export interface ModelOptions {
   seed: number;
   threads: number;
   json: boolean;
+  /** --quant / --weights / --act, validated; null when none is given */
+  quant: QuantSettingsSpec | null;
 }
 
 /** Normalizes the shared model options: defaults, ranges, and the combinations that make no sense. */
@@ -120,7 +125,8 @@ export function toModelOptions(raw: RawOptions): ModelOptions {
     topP,
     seed: toInt(raw, "seed", {min: 1}) ?? 42,
     threads: toInt(raw, "threads", {min: 1}) ?? 1,
-    json: raw.json === true
+    json: raw.json === true,
+    quant: quantSettingsFromRaw(raw)
   };
 }
 

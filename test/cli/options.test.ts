@@ -29,7 +29,8 @@ describe("cli options", () => {
       topP: 0.9,
       seed: 42,
       threads: 1,
-      json: false
+      json: false,
+      quant: null
     });
   });
   it("toModelOptions(raw) refuses bad values", () => {

@@ -2,6 +2,7 @@
 // speed and time split; --logits FILE writes float32 little-endian logits, row p = logits after feeding position p.
 import {writeFile} from "node:fs/promises";
 import {generate} from "../../engine/generate.ts";
+import {setQuant} from "../../quant/provider.ts";
 import {setProfiler} from "../../engine/transformer.ts";
 import {encode, TextStream} from "../../engine/tokenizer.ts";
 import type {Command} from "../command.ts";
@@ -20,6 +21,7 @@ export const generateCommand: Command = {
     const options = toModelOptions(raw);
     const logitsPath = raw.logits as string | undefined;
     const {model, tokenizer} = await loadModelFor(options);
+    if (options.quant) setQuant(model, options.quant);
     const {seqLen, vocabSize} = model.config;
     const tokens = options.tokens ?? encode(tokenizer, options.prompt ?? "");
     const steps = Math.min(options.steps ?? (options.tokens ? tokens.length : DEFAULT_STEPS), seqLen);
