@@ -159,6 +159,21 @@ describe("runWithHooks", () => {
     expectClose(mean[0]!, sum / tokens.length, {atol: 1e-6});
   });
 
+  it("replacing ln1.hook_scale renormalizes with the new scale", () => {
+    const {model} = loadDefaultModel();
+    const names: HookName[] = ["blocks.0.ln1.hook_normalized"];
+    const plain = runWithCache(model, tokens, {names}).cache[names[0]!]![0]!.data;
+    const doubled = runWithCache(model, tokens, {
+      names,
+      patches: [{hook: "blocks.0.ln1.hook_scale", op: "scale", value: 2}]
+    }).cache[names[0]!]![0]!.data;
+    expectClose(
+      doubled,
+      plain.map((v) => v / 2),
+      {atol: HOOK_ATOL}
+    );
+  });
+
   it("patch specs refuse what they cannot do", () => {
     const {model} = loadDefaultModel();
     const bad: [PatchSpec, RegExp][] = [
