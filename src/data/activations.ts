@@ -7,6 +7,8 @@
 // in decode, where the position is pos0), "n_heads" / "n_kv_heads" the head axis; the remaining axes must follow
 // them and become the values, row-major. glassbox.hooks in the schema metadata records both for every hook.
 import {Table, type RecordBatch, type Schema} from "apache-arrow";
+import {hookDims, parseHookName} from "../engine/hooks/names.ts";
+import type {ActivationCache} from "../engine/hooks/run.ts";
 import {float32ListColumn, int32Column, recordBatch, utf8Column} from "./columns.ts";
 import type {BatchSource} from "./ipc.ts";
 import {META, toSchemaMetadata, type RunInfo} from "./metadata.ts";
@@ -33,7 +35,21 @@ export interface ActivationTrace {
   tokens: ArrayLike<number>;
   /** each token's text by absolute position; omit for a null token column */
   text?: readonly string[];
-  activations: readonly CachedActivation[];
+  /** the cache of the engine's runWithCache, or entries that carry their own dims */
+  activations: ActivationCache | readonly CachedActivation[];
+}
+
+/** runWithCache's cache as entries with layer and dims (from hooks/names.ts), in the cache's hook order. */
+export function cacheEntries(cache: ActivationCache): CachedActivation[] {
+  return Object.entries(cache).flatMap(([name, calls]) => {
+    const {key, layer} = parseHookName(name);
+    const prefillRank = hookDims(key, "prefill").length;
+    // a decode call has no "pos" axis, so its shape is one shorter
+    return calls.map(({shape, data, pos0}) => {
+      const dims = hookDims(key, shape.length === prefillRank ? "prefill" : "decode");
+      return {name, layer, shape, dims, pos0, data};
+    });
+  });
 }
 
 export interface ActivationTableOptions {
@@ -123,7 +139,10 @@ export function activationBatches(
   run: RunInfo,
   options: ActivationTableOptions = {}
 ): BatchSource {
-  const {tokens, text, activations} = trace;
+  const {tokens, text} = trace;
+  const activations = Array.isArray(trace.activations)
+    ? (trace.activations as readonly CachedActivation[])
+    : cacheEntries(trace.activations as ActivationCache);
   const {maxBatchValues = 2 ** 20} = options;
   if (!(maxBatchValues >= 1)) throw new Error(`invalid maxBatchValues: ${maxBatchValues}`);
   if (text && text.length !== tokens.length) {

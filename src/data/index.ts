@@ -1,4 +1,4 @@
-export {activationBatches, activationsToTable} from "./activations.ts";
+export {activationBatches, activationsToTable, cacheEntries} from "./activations.ts";
 export type {ActivationTableOptions, ActivationTrace, CachedActivation} from "./activations.ts";
 export {ArrowDataError} from "./errors.ts";
 export type {ArrowDataErrorCode} from "./errors.ts";

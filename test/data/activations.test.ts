@@ -2,6 +2,7 @@ import {describe, expect, it} from "vitest";
 import {
   activationBatches,
   activationsToTable,
+  cacheEntries,
   META,
   readArrowBytes,
   readRunInfo,
@@ -9,6 +10,9 @@ import {
   type CachedActivation
 } from "../../src/data/index.ts";
 import {SAMPLE_RUN, sampleTrace, T} from "./sample-trace.ts";
+import {loadDefaultModel} from "../../src/engine/default-model.ts";
+import {hookNames} from "../../src/engine/hooks/names.ts";
+import {runWithCache} from "../../src/engine/hooks/run.ts";
 
 /** Rows we expect, derived by hand from one activation: (position, head, values) in row order. */
 function expectedRows(a: CachedActivation): {position: number; head: number | null; values: number[]}[] {
@@ -150,5 +154,47 @@ describe("activationBatches(trace, run, {maxBatchValues})", () => {
   it("activationBatches(trace, run) rejects a run without a model name and a non-integer seed", () => {
     expect(() => activationBatches(trace, {model: {} as never})).toThrow(/invalid model/);
     expect(() => activationBatches(trace, {...SAMPLE_RUN, seed: 1.5})).toThrow("invalid seed: 1.5");
+  });
+});
+
+describe("activationsToTable({tokens, activations: runWithCache(...).cache}, run)", () => {
+  const {model} = loadDefaultModel();
+  const {nLayers, nHeads, nKvHeads, vocabSize} = model.config;
+  const tokens = [1, 35, 75, 104];
+
+  it("activationsToTable takes the engine's cache from a prefill: every hook, every position", () => {
+    const {logits, cache} = runWithCache(model, tokens);
+    const table = activationsToTable({tokens, activations: cache}, SAMPLE_RUN);
+    // rows per position: one per head for per-head hooks (written out here, not taken from the engine)
+    const heads: Record<string, number> = {
+      "attn.hook_q": nHeads,
+      "attn.hook_k": nKvHeads,
+      "attn.hook_v": nKvHeads,
+      "attn.hook_rot_q": nHeads,
+      "attn.hook_rot_k": nKvHeads,
+      "attn.hook_attn_scores": nHeads,
+      "attn.hook_pattern": nHeads,
+      "attn.hook_z": nHeads
+    };
+    const perPosition = (name: string) => heads[name.replace(/^blocks\.\d+\./, "")] ?? 1;
+    const expectedRows = hookNames(nLayers).reduce((n, name) => n + tokens.length * perPosition(name), 0);
+    expect(table.numRows).toBe(expectedRows);
+    const logitRows = table.toArray().filter((r) => r.hook === "unembed.hook_out");
+    expect(logitRows.map((r) => r.position)).toEqual([0, 1, 2, 3]);
+    logitRows.forEach((r) =>
+      expect(r.values.toArray()).toEqual(logits.subarray(r.position * vocabSize, (r.position + 1) * vocabSize))
+    );
+  });
+
+  it("cacheEntries(cache) gives decode calls their dims without the pos axis", () => {
+    const {cache} = runWithCache(model, tokens, {mode: "decode", names: ["attn.hook_pattern"], layers: [0]});
+    const entries = cacheEntries(cache);
+    expect(entries.map((e) => [e.name, e.pos0, e.dims.join(",")])).toEqual(
+      tokens.map((_, p) => ["blocks.0.attn.hook_pattern", p, "n_heads,k_pos"])
+    );
+    const table = activationsToTable({tokens, activations: cache}, SAMPLE_RUN);
+    expect(table.toArray().map((r) => [r.position, r.head, r.values.length])).toEqual(
+      tokens.flatMap((_, p) => Array.from({length: nHeads}, (_, h) => [p, h, p + 1]))
+    );
   });
 });

@@ -40,7 +40,7 @@ function scores(layer: number, pos0: number, t: number): CachedActivation {
   return a;
 }
 
-export function sampleTrace(): ActivationTrace {
+export function sampleTrace(): ActivationTrace & {activations: CachedActivation[]} {
   offset = 0;
   const activations: CachedActivation[] = [activation("hook_embed", -1, ["pos", "d_model"], [T, D], 0)];
   for (let l = 0; l < 2; l++) {
