@@ -1,0 +1,43 @@
+// The engine in a dedicated module Worker: the model, its KV cache and weights live off the main thread, so
+// generation, long prefills and sweeps never freeze the page. Vite bundles engine.worker.ts (offline) from the
+// `new Worker(new URL(...), {type: "module"})` pattern below.
+import {createHost, type EngineHost, type Transport} from "./client.ts";
+
+/** What the host needs of a Worker (a real one, or a stand-in over a MessagePort in tests). */
+export interface WorkerLike {
+  postMessage(message: unknown, transfer: Transferable[]): void;
+  addEventListener(type: "message" | "messageerror" | "error", listener: (event: any) => void): void;
+  terminate(): void;
+}
+
+export interface WorkerHostOptions {
+  /** starts the engine worker (default: engine.worker.ts as a module Worker) */
+  spawn?: () => WorkerLike;
+}
+
+export const spawnEngineWorker = (): WorkerLike =>
+  new Worker(new URL("./engine.worker.ts", import.meta.url), {type: "module", name: "glassbox-engine"});
+
+/** Function hooks cannot cross to a Worker: this host takes serializable patch specs only (F = never). */
+export function createWorkerHost({spawn = spawnEngineWorker}: WorkerHostOptions = {}): EngineHost<never> {
+  return createHost<never>(() => workerTransport(spawn()), "engine worker");
+}
+
+function workerTransport(worker: WorkerLike): Transport {
+  return {
+    // a shared flag lets a cancel stop a long forward pass between layers; needs a cross-origin isolated page
+    sharedMemory:
+      typeof SharedArrayBuffer === "function" &&
+      (globalThis as {crossOriginIsolated?: boolean}).crossOriginIsolated !== false,
+    post: (message, transfer) => worker.postMessage(message, transfer),
+    listen(onMessage, onCrash) {
+      worker.addEventListener("message", (event: MessageEvent) => onMessage(event.data));
+      worker.addEventListener("messageerror", () => onCrash(new Error("a message from the worker could not be read")));
+      worker.addEventListener("error", (event: ErrorEvent) => {
+        event.preventDefault?.();
+        onCrash(new Error(event.message || "the worker script failed to load or threw outside a request"));
+      });
+    },
+    close: () => worker.terminate()
+  };
+}
