@@ -1,11 +1,11 @@
 // Token streams and the windows cut from them: every story is encoded as llama2.c does (BOS, then the text with its
 // dummy-prefix space) and the stories are concatenated, as llama2.c's TinyStories pretokenizer does.
 import type {Rng} from "./rng.ts";
-import {encode, type Encoder} from "./tokenizer.ts";
+import {encode, type Tokenizer} from "../engine/tokenizer.ts";
 
-export function tokenStream(encoder: Encoder, texts: readonly string[]): Int32Array {
+export function tokenStream(tokenizer: Tokenizer, texts: readonly string[]): Int32Array {
   const ids: number[] = [];
-  for (const text of texts) for (const id of encode(encoder, text, true, false)) ids.push(id);
+  for (const text of texts) for (const id of encode(tokenizer, text, true, false)) ids.push(id);
   return Int32Array.from(ids);
 }
 

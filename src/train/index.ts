@@ -18,18 +18,7 @@ export {learningRate, type Schedule} from "./optim/schedule.ts";
 export {clipGradNorm} from "./optim/clip.ts";
 export {makeRng, type Rng} from "./rng.ts";
 export {makeCorpus, story, toCorpusSpec, type Corpus, type CorpusSpec} from "./corpus.ts";
-export {
-  BOS,
-  EOS,
-  encode,
-  makeEncoder,
-  toBpeSpec,
-  trainBpe,
-  pieceBytes,
-  type BpeSpec,
-  type Encoder,
-  type Tokenizer
-} from "./tokenizer.ts";
+export {engineTokenizer, tokenizerBin, toBpeSpec, trainBpe, type BpeSpec, type Tokenizer} from "./tokenizer.ts";
 export {evalOffsets, fillWindows, randomOffsets, tokenStream} from "./data.ts";
 export {
   evaluate,

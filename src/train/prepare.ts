@@ -2,12 +2,14 @@
 import {makeCorpus, type Corpus} from "./corpus.ts";
 import {tokenStream} from "./data.ts";
 import type {Recipe} from "./recipe.ts";
-import {makeEncoder, trainBpe, type Encoder, type Tokenizer} from "./tokenizer.ts";
+import type {Tokenizer as EngineTokenizer} from "../engine/tokenizer.ts";
+import {engineTokenizer, trainBpe, type Tokenizer} from "./tokenizer.ts";
 
 export interface PreparedData {
   corpus: Corpus;
   tokenizer: Tokenizer;
-  encoder: Encoder;
+  /** the same pieces as the engine reads them: encode, decode */
+  engine: EngineTokenizer;
   train: Int32Array; // (train tokens,)
   val: Int32Array; // (val tokens,)
 }
@@ -15,6 +17,6 @@ export interface PreparedData {
 export function prepareData(recipe: Recipe): PreparedData {
   const corpus = makeCorpus(recipe.corpus);
   const tokenizer = trainBpe(corpus.train.slice(0, recipe.bpeStories), {vocabSize: recipe.vocabSize});
-  const encoder = makeEncoder(tokenizer);
-  return {corpus, tokenizer, encoder, train: tokenStream(encoder, corpus.train), val: tokenStream(encoder, corpus.val)};
+  const engine = engineTokenizer(tokenizer);
+  return {corpus, tokenizer, engine, train: tokenStream(engine, corpus.train), val: tokenStream(engine, corpus.val)};
 }

@@ -6,12 +6,11 @@ import {mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {writeCheckpoint} from "../engine/checkpoint.ts";
 import {weightsFromBuffer} from "../engine/model.ts";
-import {decode, readTokenizer, writeTokenizer} from "../engine/tokenizer.ts";
+import {decode, encode} from "../engine/tokenizer.ts";
 import {
   DEFAULT_RECIPE,
   INT8_FORMATS,
   bigramBaseline,
-  encode,
   evaluate,
   generate,
   headScores,
@@ -19,7 +18,7 @@ import {
   makeActivations,
   makeRng,
   makeTrainer,
-  pieceBytes,
+  tokenizerBin,
   prepareData,
   tokenPool,
   trainStep,
@@ -57,15 +56,14 @@ export function runTraining({steps = DEFAULT_RECIPE.train.steps, out: outDir = "
     `corpus: ${data.corpus.train.length} train / ${data.corpus.val.length} val stories, ` +
       `${data.train.length} / ${data.val.length} tokens (vocab ${data.tokenizer.pieces.length}), ${elapsed().toFixed(1)} s`
   );
-  const tokenizerBytes = writeTokenizer(pieceBytes(data.tokenizer), data.tokenizer.scores);
-  const engineTokenizer = readTokenizer(tokenizerBytes);
+  const tokenizerBytes = tokenizerBin(data.tokenizer);
   const trainer = makeTrainer(recipe.train, data.train);
   const {model, settings} = trainer;
   const c = model.config;
   const evalActs = makeActivations(model, settings.batchSize, c.seqLen);
   const sampleRng = makeRng(42);
   const sample = (prompt: string, temperature: number) =>
-    decode(engineTokenizer, generate(model, encode(data.encoder, prompt, true, false), 120, temperature, sampleRng));
+    decode(data.engine, generate(model, encode(data.engine, prompt, true, false), 120, temperature, sampleRng));
   log.line(`model: ${model.params.length} parameters, ${JSON.stringify(settings.shape)}`);
 
   const prepSeconds = elapsed();

@@ -1,15 +1,13 @@
 // A byte-level BPE tokenizer trained on our corpus and saved in llama2.c `tokenizer.bin` format, so llama2.c's
-// `encode` (dummy-prefix space, then repeatedly merge the adjacent pair whose concatenation is the vocab piece with the
+// `encode` (the engine's port of it, which the corpus is also encoded with) (dummy-prefix space, then repeatedly merge the adjacent pair whose concatenation is the vocab piece with the
 // highest score, leftmost on ties) reproduces our tokenization: the k-th merge gets score −k.
 //
 // Vocab layout: 0 <unk>, 1 BOS, 2 EOS, 3 + b = byte b (run.c's byte fallback id). Printable ASCII bytes and "\n" are
 // stored as the literal character, so lookups and concatenations of pieces see real text; other bytes are "<0xHH>"
 // (run.c decodes those as raw bytes). Merges never cross a word boundary: a space may only start a piece (as in
-// SentencePiece), letters and punctuation stay apart, newlines merge only with newlines. Pieces are held as binary strings, one char per byte.
-
-export const BOS = 1;
-export const EOS = 2;
-const BYTE_OFFSET = 3;
+// SentencePiece), letters and punctuation stay apart, newlines merge only with newlines. Pieces are held as binary
+// strings, one char per byte.
+import {BYTE_OFFSET, readTokenizer, writeTokenizer, type Tokenizer as EngineTokenizer} from "../engine/tokenizer.ts";
 
 export interface Tokenizer {
   pieces: string[]; // (vocab,) binary strings
@@ -95,47 +93,15 @@ export function trainBpe(texts: readonly string[], spec: BpeSpec = {}): Tokenize
   return {pieces, scores};
 }
 
-/** The merge table run.c's encode implies: pair (a,b) -> id of piece a+b, or -1. */
-export interface Encoder {
-  tokenizer: Tokenizer;
-  lookup: Map<string, number>;
-  merges: Int32Array; // (vocab, vocab)
+/** The tokenizer as llama2.c tokenizer.bin bytes. */
+export function tokenizerBin({pieces, scores}: Tokenizer): Uint8Array {
+  return writeTokenizer(
+    pieces.map((p) => Uint8Array.from(p, (ch) => ch.charCodeAt(0))),
+    scores
+  );
 }
 
-export function makeEncoder(tokenizer: Tokenizer): Encoder {
-  const {pieces} = tokenizer;
-  const vocab = pieces.length;
-  const lookup = new Map(pieces.map((p, i) => [p, i]));
-  const merges = new Int32Array(vocab * vocab).fill(-1);
-  pieces.forEach((piece, id) => {
-    for (let cut = 1; cut < piece.length; cut++) {
-      const a = lookup.get(piece.slice(0, cut));
-      const b = lookup.get(piece.slice(cut));
-      if (a !== undefined && b !== undefined) merges[a * vocab + b] = id;
-    }
-  });
-  return {tokenizer, lookup, merges};
-}
-
-/** llama2.c encode(text, bos, eos): the same ids run.c produces for this tokenizer. */
-export function encode({tokenizer, lookup, merges}: Encoder, text: string, bos: boolean, eos: boolean): number[] {
-  const vocab = tokenizer.pieces.length;
-  const ids = initialIds(lookup, text);
-  while (true) {
-    let bestScore = -1e10;
-    let bestAt = -1;
-    let bestId = -1;
-    for (let i = 0; i + 1 < ids.length; i++) {
-      const id = merges[ids[i]! * vocab + ids[i + 1]!]!;
-      if (id >= 0 && tokenizer.scores[id]! > bestScore) [bestScore, bestAt, bestId] = [tokenizer.scores[id]!, i, id];
-    }
-    if (bestAt < 0) break;
-    ids.splice(bestAt, 2, bestId);
-  }
-  return [...(bos ? [BOS] : []), ...ids, ...(eos ? [EOS] : [])];
-}
-
-/** The pieces as bytes, for the engine's tokenizer.bin writer and reader. */
-export function pieceBytes({pieces}: Tokenizer): Uint8Array[] {
-  return pieces.map((p) => Uint8Array.from(p, (ch) => ch.charCodeAt(0)));
+/** The engine's tokenizer (run.c's encode and decode) for these pieces and scores. */
+export function engineTokenizer(tokenizer: Tokenizer): EngineTokenizer {
+  return readTokenizer(tokenizerBin(tokenizer));
 }

@@ -1,17 +1,12 @@
 import {describe, expect, it} from "vitest";
-import {
-  decode as engineDecode,
-  encode as engineEncode,
-  readTokenizer,
-  writeTokenizer
-} from "../../src/engine/tokenizer.ts";
-import {BOS, encode, makeCorpus, makeEncoder, pieceBytes, toBpeSpec, trainBpe} from "../../src/train/index.ts";
+import {BOS, decode, encode, readTokenizer} from "../../src/engine/tokenizer.ts";
+import {engineTokenizer, makeCorpus, tokenizerBin, toBpeSpec, trainBpe} from "../../src/train/index.ts";
 
 const corpus = makeCorpus({seed: 3, trainStories: 300, valStories: 30});
 const tokenizer = trainBpe(corpus.train, {vocabSize: 400});
-const encoder = makeEncoder(tokenizer);
-const engineTokenizer = readTokenizer(writeTokenizer(pieceBytes(tokenizer), tokenizer.scores));
+const engine = engineTokenizer(tokenizer);
 const ODD_TEXTS = ["", "x", "  two  spaces", "Zoë said: «héllo» 🙂\nnew line\n\nend", "Once upon a time, there was"];
+const binary = (bytes: Uint8Array) => String.fromCharCode(...bytes);
 
 describe("BPE tokenizer in llama2.c format", () => {
   it("trainBpe(texts, {vocabSize}) fills the vocab with unique pieces that never cross a word boundary", () => {
@@ -26,21 +21,28 @@ describe("BPE tokenizer in llama2.c format", () => {
     expect(trainBpe(corpus.train, {vocabSize: 400}).pieces).toEqual(tokenizer.pieces);
   });
 
-  it("encode(encoder, text, bos, eos) gives the ids of run.c's encode (the engine's port) for stories and odd text", () => {
-    for (const text of [...corpus.val, ...ODD_TEXTS]) {
-      expect(encode(encoder, text, true, false)).toEqual(engineEncode(engineTokenizer, text, true, false));
-    }
-    expect(encode(encoder, "hi", false, true)).toEqual(engineEncode(engineTokenizer, "hi", false, true));
+  it("tokenizerBin(tokenizer) is read back by the engine unchanged, byte pieces at 3 + b as run.c's byte fallback", () => {
+    const read = readTokenizer(tokenizerBin(tokenizer));
+    expect(read.pieces.map(binary)).toEqual(tokenizer.pieces);
+    expect(Array.from(read.scores)).toEqual(Array.from(tokenizer.scores));
+    expect(binary(read.pieces[3 + 0x61]!)).toBe("a");
+    expect(binary(read.pieces[3 + 0x0a]!)).toBe("\n");
+    expect(binary(read.pieces[3 + 0xc3]!)).toBe("<0xC3>");
   });
 
-  it("the engine decodes our ids back to the text, and reads our tokenizer.bin unchanged", () => {
+  it("run.c's encode (the engine's) applies the merges: whole words of held-out stories become single tokens", () => {
+    const text = corpus.val.find((s) => s.includes(" said "))!;
+    const ids = encode(engine, text, true, false);
+    expect(text.length / ids.length).toBeGreaterThan(2); // 1 without merges
+    expect(ids).toContain(engine.lookup.get(" said"));
+  });
+
+  it("decode(engine, encode(engine, text)) gives the text back, odd text included", () => {
     for (const text of [...corpus.val.slice(0, 5), ...ODD_TEXTS]) {
-      const ids = encode(encoder, text, true, false);
+      const ids = encode(engine, text, true, false);
       expect(ids[0]).toBe(BOS);
-      expect(engineDecode(engineTokenizer, ids)).toBe(text);
+      expect(decode(engine, ids)).toBe(text);
     }
-    expect(Array.from(engineTokenizer.scores)).toEqual(Array.from(tokenizer.scores));
-    expect(engineTokenizer.pieces).toEqual(pieceBytes(tokenizer));
   });
 
   it("toBpeSpec(spec) rejects a vocab too small for the 259 base tokens", () => {

@@ -6,7 +6,7 @@ import {
   learningRate,
   makeActivations,
   makeCorpus,
-  makeEncoder,
+  engineTokenizer,
   makeTrainer,
   tokenStream,
   toTrainSettings,
@@ -17,9 +17,9 @@ import {
 import {expectClose} from "../helpers/expect-close.ts";
 
 const corpus = makeCorpus({seed: 5, trainStories: 120, valStories: 20});
-const encoder = makeEncoder(trainBpe(corpus.train.slice(0, 60), {vocabSize: 320}));
-const train = tokenStream(encoder, corpus.train);
-const val = tokenStream(encoder, corpus.val);
+const tokenizer = engineTokenizer(trainBpe(corpus.train.slice(0, 60), {vocabSize: 320}));
+const train = tokenStream(tokenizer, corpus.train);
+const val = tokenStream(tokenizer, corpus.val);
 const spec: TrainSpec = {
   seed: 11,
   shape: {
