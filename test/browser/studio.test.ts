@@ -18,6 +18,8 @@ const modes = [
 /** Writing gallery previews is opt-in: `GLASSBOX_PREVIEWS=1 npx vitest run --config vitest.browser.config.ts`. */
 const WRITE_PREVIEWS = process.env.GLASSBOX_PREVIEWS === "1";
 const PREVIEW_VIEWPORT = {width: 960, height: 600};
+const PREVIEW_CSS =
+  ".gb-bar, .gb-notices, main > pre, main > .observablehq--cell > div > p { display: none !important; }";
 
 let browser: Browser;
 beforeAll(async () => {
@@ -142,6 +144,39 @@ describe("studio inputs (dev)", () => {
   });
 });
 
+describe("the model notebook (dev)", () => {
+  const url = `${inject("devUrl")}notebooks/next-token.html`;
+
+  it("changing the quantization re-runs the model and redraws the next-token chart", async () => {
+    const page = await openPage(browser.context, url);
+    await page.idle();
+    const chart = page.page.locator("svg[data-quant]");
+    expect(await chart.getAttribute("data-quant")).toBe("q4_0");
+    const before = await chart.textContent();
+    await setInput(page.page, "quantization", "int3:g32");
+    await page.page.locator('svg[data-quant="int3:g32"]').waitFor();
+    await page.idle();
+    expect(await page.page.locator("svg[data-quant]").textContent()).not.toBe(before);
+    expect(new URL(page.page.url()).searchParams.get("quant")).toBe("int3:g32");
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
+  it("a deep link restores quantization, cache and prompt", async () => {
+    const page = await openPage(browser.context, `${url}?quant=q8_0&cache=off&prompt=Hello`);
+    await page.idle();
+    const chart = page.page.locator("svg[data-quant]");
+    expect(await chart.getAttribute("data-quant")).toBe("q8_0");
+    expect(await chart.getAttribute("data-prompt")).toBe("Hello");
+    expect(await chart.textContent()).toContain("q8_0, dequantized every step");
+    expect(await page.page.locator("input[type=checkbox]").isChecked()).toBe(false);
+    expect(await page.page.locator(".gb-token").count()).toBe(7); // BOS, " ", H e l l o
+    await page.screenshot("dev-next-token-deep-link");
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+});
+
 describe("built site", () => {
   it("says it is single-threaded when served without cross-origin isolation", async () => {
     const server = await serveStatic({root: inject("siteDir"), isolate: false});
@@ -203,11 +238,11 @@ afterAll(async () => {
   await previewBrowser?.close();
 });
 
-/** A 480 × 300 preview of the top of a notebook (title, inputs, first chart), code and chrome hidden. */
+/** A 480 × 300 preview of the top of a notebook: title, inputs and first charts; prose, code and chrome hidden. */
 async function writePreview(url: string, name: string): Promise<void> {
   previewBrowser ??= await launchBrowser({viewport: PREVIEW_VIEWPORT, deviceScaleFactor: 0.5});
   const page = await openPage(previewBrowser.context, url);
-  await page.page.addStyleTag({content: ".gb-bar, .gb-notices, main > pre { display: none !important; }"});
+  await page.page.addStyleTag({content: PREVIEW_CSS});
   await page.idle();
   await page.page.evaluate(() => document.fonts.ready);
   const dir = join(PROJECT_ROOT, PREVIEWS_DIR);

@@ -111,9 +111,13 @@ export async function openPage(context: BrowserContext, url: string): Promise<Wa
       ),
     idle: async (timeout = 60_000) => {
       const isIdle = () => (document.getElementById("gb-status")?.dataset.state ?? "idle") === "idle";
-      await page.waitForFunction(isIdle, undefined, {timeout});
-      await page.waitForTimeout(50);
-      await page.waitForFunction(isIdle, undefined, {timeout});
+      // Idle twice, a moment apart: a layout change (a scrollbar appearing changes `width`) can re-run cells.
+      let quietChecks = 0;
+      while (quietChecks < 2) {
+        await page.waitForFunction(isIdle, undefined, {timeout});
+        await page.waitForTimeout(150);
+        quietChecks = (await page.evaluate(isIdle)) ? quietChecks + 1 : 0;
+      }
     },
     screenshot: async (name) => {
       mkdirSync(SCREENSHOTS_DIR, {recursive: true});
