@@ -122,6 +122,7 @@ export interface GenerateEvent {
 export interface Generated {
   /** the first token, then every next (teacher-forced or sampled) up to the end */
   tokens: Int32Array;
+  /** the streamed texts joined (run.c's printing: control bytes dropped, split UTF-8 characters joined) */
   text: string;
   /** positions fed */
   steps: number;

@@ -1,6 +1,6 @@
 // generate: a prompt, then sampled tokens, streamed one event per position; profile: the same run (greedy by
 // default) with the profiler on, returning where the time went. Both stop at the next position when cancelled.
-import {BOS, decode, encode, generate as engineGenerate, setProfiler, TextStream} from "../../engine/index.ts";
+import {BOS, encode, generate as engineGenerate, setProfiler, TextStream} from "../../engine/index.ts";
 import type {HookFn} from "../../engine/index.ts";
 import type {GenerateArgs, GenerateEvent, Generated, ProfileArgs, ProfileResult} from "../protocol.ts";
 import {installHooks, requireModel, toTokens, type OpContext, type Session} from "../session.ts";
@@ -21,7 +21,8 @@ export async function generate(
   const V = model.config.vocabSize;
   const logits = args?.logits ? new Float32Array(Math.min(steps ?? Infinity, model.config.seqLen) * V) : null;
   const sequence: number[] = tokens.length ? [tokens[0]!] : [];
-  const text = new TextStream(tokenizer);
+  const stream = new TextStream(tokenizer);
+  let text = "";
   const remove = installHooks(loaded, {check: ctx.check, checksMidRun: false}, patches, hooks);
   let fed = 0;
   try {
@@ -31,12 +32,15 @@ export async function generate(
       fed = pos + 1;
       logits?.set(row, pos * V);
       if (!end) sequence.push(next);
-      ctx.emit({pos, token, next, forced, end, text: end ? text.flush() : text.push(token, next)});
+      const piece = end ? stream.flush() : stream.push(token, next);
+      text += piece;
+      ctx.emit({pos, token, next, forced, end, text: piece});
     }
   } finally {
     remove();
   }
-  const result: Generated = {tokens: Int32Array.from(sequence), text: decode(tokenizer, sequence), steps: fed};
+  text += stream.flush();
+  const result: Generated = {tokens: Int32Array.from(sequence), text, steps: fed};
   if (logits) result.logits = fed * V === logits.length ? logits : logits.slice(0, fed * V);
   return result;
 }
