@@ -17,8 +17,6 @@ interface ColumnSpec {
 interface TableSpec {
   kind: TableKind;
   columns: ColumnSpec[];
-  /** extra columns a table may carry beyond `columns` (metrics: any further Float64 metric) */
-  extra?: Family;
   /** what writes this table, for error messages */
   writer: string;
 }
@@ -56,7 +54,6 @@ export const TABLES: Record<TableKind, TableSpec> = {
   metrics: {
     kind: "metrics",
     writer: "glassbox eval --metrics, or metricsToTable()",
-    extra: "float",
     columns: [
       column("tensor", new Utf8()), // matrix name (wq, w1, ...), or a model-level label such as "logits"
       column("layer", new Int32(), true), // null for tensors outside the blocks and model-level rows
@@ -105,13 +102,7 @@ function mismatch(schema: Schema, kind: TableKind): string | null {
     const got = byName.get(c.name)!;
     if (familyOf(got.type) !== familyOfSpec(c)) return `column ${c.name} is ${got.type}, expected ${c.type}`;
   }
-  const known = new Set(spec.columns.map((c) => c.name));
-  for (const f of schema.fields) {
-    if (known.has(f.name)) continue;
-    if (!spec.extra) return `unexpected column ${f.name}`;
-    if (familyOf(f.type) !== spec.extra) return `extra column ${f.name} is ${f.type}, expected a ${spec.extra} column`;
-  }
-  return null;
+  return null; // further columns are welcome: metrics carry extra metrics, a user may add a column in Polars
 }
 
 /** "glassbox": any of our tables; "any": any Arrow table, no check. */

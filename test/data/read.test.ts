@@ -55,6 +55,13 @@ describe("readArrowBytes(bytes, options) on good input", () => {
     expect(readArrowBytes(other, {expect: "any"}).numRows).toBe(2);
   });
 
+  it("readArrowBytes(bytes) accepts a glassbox table with a column added by the user", () => {
+    const columns = Object.fromEntries(activations.schema.fields.map((f) => [f.name, activations.getChild(f.name)!]));
+    const norm = vectorFromArray(new Float32Array(activations.numRows));
+    const table = readArrowBytes(tableToIPC(new Table({...columns, norm})), {expect: "activations"});
+    expect(table.schema.fields.map((f) => f.name)).toContain("norm");
+  });
+
   it("readArrowBytes(bytes) recognizes a glassbox table re-saved without its metadata by its columns", () => {
     const bare = new Table(new Schema(activations.schema.fields), activations.batches);
     expect(readArrowBytes(tableToIPC(bare, "file"), {expect: "activations"}).numRows).toBe(activations.numRows);
