@@ -37,10 +37,12 @@ const FUSED = new Map<Codec, {f32: RowOp; q8: RowOp; blockSums: boolean}>([
 ]);
 
 /**
- * Below this many FLOPs (2·n·d·T) a row-split job stays on one thread. Measured with `npm run bench` on the 2-core
- * machines: see bench/README.md (thread threshold) for the sweep this comes from.
+ * Below this many FLOPs (2·n·d·T) a row-split job stays on one thread. The `npm run bench` thread sweep measures
+ * the crossover (section [threads]); on the shared 2-core machines it was not measurable cleanly (load 8–17 from
+ * other jobs), so this is the conservative estimate: a worker wake-up (~20–50 µs) must be well below half the job
+ * (2e6 FLOPs ≈ 100 µs at 20 GFLOPS). In stories15M decode only the classifier (1.8e7) is split.
  */
-export const MIN_PARALLEL_FLOPS = 2e5;
+export const MIN_PARALLEL_FLOPS = 2e6;
 /** matmul with fewer rows than this runs as T matvecs (no panel packing); measured in the bench's tile sweep */
 export const MATMUL_TILE_MIN_T = 4;
 /** Quantized-x blocks are 32 values. */
