@@ -6,7 +6,7 @@ export {IPC_MIME, ipcBlob, ipcChunks, ipcReadableStream, toIPC, toIPCFormat} fro
 export type {BatchSource, IpcFormat} from "./ipc.ts";
 export {APP_VERSION, META, SCHEMA_VERSION, readRunInfo} from "./metadata.ts";
 export type {RunInfo, TableKind} from "./metadata.ts";
-export {metricsToTable, modelMetricRecord, tensorMetricRecord} from "./metrics.ts";
+export {evalMetricsTable, hookErrorRecord, metricsToTable, modelMetricRecord, tensorMetricRecord} from "./metrics.ts";
 export type {MetricRecord} from "./metrics.ts";
 export {readArrow, readArrowBytes} from "./read.ts";
 export type {ArrayBufferSource, ArrowSource, ReadOptions} from "./read.ts";

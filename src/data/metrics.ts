@@ -3,6 +3,8 @@
 import {Field, Float64, Table} from "apache-arrow";
 import type {TensorMetrics} from "../quant/metrics.ts";
 import type {ModelMetrics} from "../quant/model-metrics.ts";
+import type {HookError} from "../quant/evaluate.ts";
+import {parseHookName} from "../engine/hooks/names.ts";
 import {float64Column, int32Column, recordBatch, utf8Column} from "./columns.ts";
 import {toSchemaMetadata, type RunInfo} from "./metadata.ts";
 import {TABLES, tableSchema} from "./schemas.ts";
@@ -82,11 +84,19 @@ export function tensorMetricRecord(
   return {tensor, layer, spec, bitsPerWeight, sqnrDb, cosine, maxAbsError, normalizedL2};
 }
 
-/** A model-level row (tensor "logits") from src/quant's compareLogits / evaluateQuant: mean KLD, the rest as extras. */
-export function modelMetricRecord(spec: string | object, bitsPerWeight: number, m: ModelMetrics): MetricRecord {
+/**
+ * A model-level row from src/quant's compareLogits / evaluateQuant: mean KLD, the rest as extras. tensor defaults to
+ * "logits"; a sensitivity run names what it quantized ("l2.w2").
+ */
+export function modelMetricRecord(
+  spec: string | object,
+  bitsPerWeight: number,
+  m: ModelMetrics,
+  tensor = "logits"
+): MetricRecord {
   const {tokens, kld, sameTopPct, deltaP, ppl} = m;
   return {
-    tensor: "logits",
+    tensor,
     layer: null,
     spec,
     bitsPerWeight,
@@ -107,4 +117,22 @@ export function modelMetricRecord(spec: string | object, bitsPerWeight: number, 
       ppl_delta: ppl.delta
     }
   };
+}
+
+/** A row per hook from src/quant's activationErrors: tensor is the hook name, layer its block. */
+export function hookErrorRecord(spec: string | object, bitsPerWeight: number, e: HookError): MetricRecord {
+  const {layer} = parseHookName(e.hook);
+  return {tensor: e.hook, layer: layer < 0 ? null : layer, spec, bitsPerWeight, sqnrDb: e.sqnrDb, cosine: e.cosine};
+}
+
+/** What `glassbox eval --metrics m.arrow` writes: the model-level row, then one row per hook when measured. */
+export function evalMetricsTable(
+  run: RunInfo,
+  spec: string,
+  bitsPerWeight: number,
+  metrics: ModelMetrics,
+  hookErrors: readonly HookError[] = []
+): Table {
+  const hooks = hookErrors.map((e) => hookErrorRecord(spec, bitsPerWeight, e));
+  return metricsToTable([modelMetricRecord(spec, bitsPerWeight, metrics), ...hooks], run);
 }

@@ -13,22 +13,29 @@ export interface WorkerLike {
 export interface WorkerHostOptions {
   /** starts the engine worker (default: engine.worker.ts as a module Worker) */
   spawn?: () => WorkerLike;
+  /**
+   * cancel through a shared-memory flag too, so a cancel stops a long forward pass between layers (default: when
+   * the page is cross-origin isolated); without it the engine sees a cancel when it yields, between tokens
+   */
+  sharedMemory?: boolean;
 }
 
 export const spawnEngineWorker = (): WorkerLike =>
   new Worker(new URL("./engine.worker.ts", import.meta.url), {type: "module", name: "glassbox-engine"});
 
 /** Function hooks cannot cross to a Worker: this host takes serializable patch specs only (F = never). */
-export function createWorkerHost({spawn = spawnEngineWorker}: WorkerHostOptions = {}): EngineHost<never> {
-  return createHost<never>(() => workerTransport(spawn()), "engine worker");
+export function createWorkerHost(options: WorkerHostOptions = {}): EngineHost<never> {
+  const {spawn = spawnEngineWorker, sharedMemory = canShareMemory()} = options;
+  return createHost<never>(() => workerTransport(spawn(), sharedMemory), "engine worker");
 }
 
-function workerTransport(worker: WorkerLike): Transport {
+const canShareMemory = () =>
+  typeof SharedArrayBuffer === "function" &&
+  (globalThis as {crossOriginIsolated?: boolean}).crossOriginIsolated !== false;
+
+function workerTransport(worker: WorkerLike, sharedMemory: boolean): Transport {
   return {
-    // a shared flag lets a cancel stop a long forward pass between layers; needs a cross-origin isolated page
-    sharedMemory:
-      typeof SharedArrayBuffer === "function" &&
-      (globalThis as {crossOriginIsolated?: boolean}).crossOriginIsolated !== false,
+    sharedMemory,
     post: (message, transfer) => worker.postMessage(message, transfer),
     listen(onMessage, onCrash) {
       worker.addEventListener("message", (event: MessageEvent) => onMessage(event.data));

@@ -105,11 +105,16 @@ describe("engine host in a Worker (chromium)", () => {
     expect(result).toEqual({moved: true, progress: true, source: "checkpoint", same: true});
   });
 
-  it("a cancelled generate yields fewer tokens than requested and the Worker answers the next request", async () => {
-    // The engine's own count of tokens pushed through the model (the quant provider's counters) says how far it
-    // got, whatever the client saw; a fp32 "quant" spec installs the provider without changing a number.
-    const result = await inPage<Record<string, unknown>>(`
-      const worker = host.createWorkerHost();
+  it.each([
+    ["with a shared cancel flag", true],
+    ["through the message loop only (a page that is not cross-origin isolated)", false]
+  ])(
+    "a cancelled generate yields fewer tokens than requested and the Worker answers the next request, %s",
+    async (how, sharedMemory) => {
+      // The engine's own count of tokens pushed through the model (the quant provider's counters) says how far it
+      // got, whatever the client saw; a fp32 "quant" spec installs the provider without changing a number.
+      const result = await inPage<Record<string, unknown>>(`
+      const worker = host.createWorkerHost({sharedMemory: ${sharedMemory}});
       await worker.request("load", {});
       await worker.request("quant", {quant: "fp32", weights: "fp32"});
       const requested = 255;
@@ -141,23 +146,24 @@ describe("engine host in a Worker (chromium)", () => {
         answered: answer.shape,
         answeredMs
       };`);
-    console.log(
-      `[host] tokens the Worker engine ran of 255 requested: ${result.afterSignal} (cancelled by signal after 5 ` +
-        `events), ${result.afterChannel} (superseded after >= 3); next request answered ` +
-        `${(result.answeredMs as number).toFixed(1)} ms after the cancel`
-    );
-    expect(result).toMatchObject({
-      abort: true,
-      seenAtCancel: 5,
-      seenLater: 5, // events the engine posted after the cancel are dropped
-      superseded: "superseded by a newer request on channel chart",
-      answered: [3, 259]
-    });
-    expect(result.afterSignal).toBeGreaterThanOrEqual(5);
-    expect(result.afterSignal).toBeLessThan(255);
-    expect(result.afterChannel).toBeGreaterThanOrEqual(3);
-    expect(result.afterChannel).toBeLessThan(255);
-  });
+      console.log(
+        `[host] ${how}: tokens the Worker engine ran of 255 requested: ${result.afterSignal} (cancelled by signal after 5 ` +
+          `events), ${result.afterChannel} (superseded after >= 3); next request answered ` +
+          `${(result.answeredMs as number).toFixed(1)} ms after the cancel`
+      );
+      expect(result).toMatchObject({
+        abort: true,
+        seenAtCancel: 5,
+        seenLater: 5, // events the engine posted after the cancel are dropped
+        superseded: "superseded by a newer request on channel chart",
+        answered: [3, 259]
+      });
+      expect(result.afterSignal).toBeGreaterThanOrEqual(5);
+      expect(result.afterSignal).toBeLessThan(255);
+      expect(result.afterChannel).toBeGreaterThanOrEqual(3);
+      expect(result.afterChannel).toBeLessThan(255);
+    }
+  );
 
   it("a Worker that crashes rejects every pending request with a clear message", async () => {
     const result = await inPage<string[]>(`

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {
+  evalMetricsTable,
   META,
   metricsToTable,
   modelMetricRecord,
@@ -8,6 +9,8 @@ import {
   type MetricRecord
 } from "../../src/data/index.ts";
 import {compareLogits} from "../../src/quant/model-metrics.ts";
+import {loadDefaultModel} from "../../src/engine/default-model.ts";
+import {activationErrors, evaluateQuant} from "../../src/quant/evaluate.ts";
 import {tensorMetrics} from "../../src/quant/metrics.ts";
 import {SAMPLE_RUN} from "./sample-trace.ts";
 
@@ -125,5 +128,29 @@ describe("modelMetricRecord(spec, bitsPerWeight, metrics)", () => {
     expect(row).toMatchObject({tensor: "logits", layer: null, kld: m.kld.mean, tokens: 3, ppl_ratio: m.ppl.ratio});
     expect(row.same_top_pct).toBe(m.sameTopPct);
     expect(table.schema.fields.map((f) => f.name)).toContain("kld_p999");
+  });
+});
+
+describe("evalMetricsTable(run, spec, bitsPerWeight, metrics, hookErrors)", () => {
+  it("evalMetricsTable(...) of a real q4_0 evaluation: the logits row, then a row per hook with its block", () => {
+    const {model} = loadDefaultModel();
+    const tokens = Array.from({length: 48}, (_, i) => 3 + ((i * 37) % 256));
+    const metrics = evaluateQuant(model, tokens, {quant: "q4_0"}, {ctx: 24});
+    const hookErrors = activationErrors(model, tokens.slice(0, 8), {quant: "q4_0"});
+    const table = evalMetricsTable(
+      {model: {name: "built-in default"}, quant: "q4_0"},
+      "q4_0",
+      4.5,
+      metrics,
+      hookErrors
+    );
+    expect(table.numRows).toBe(1 + hookErrors.length);
+    const rows = table.toArray().map((r) => r.toJSON());
+    expect(rows[0]).toMatchObject({tensor: "logits", layer: null, spec: "q4_0", kld: metrics.kld.mean});
+    expect(rows[0]!.kld).toBeGreaterThan(0);
+    const q = rows.find((r) => r.tensor === "blocks.2.attn.hook_q")!;
+    const e = hookErrors.find((h) => h.hook === "blocks.2.attn.hook_q")!;
+    expect([q.layer, q.sqnr_db, q.cosine, q.kld]).toEqual([2, e.sqnrDb, e.cosine, null]);
+    expect(rows.find((r) => r.tensor === "hook_embed")!.layer).toBe(null);
   });
 });
