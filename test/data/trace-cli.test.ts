@@ -120,6 +120,16 @@ describe("glassbox trace --hooks LIST --layers LIST --format stream", () => {
   });
 });
 
+describe("glassbox trace --json", () => {
+  it("trace --json prints one JSON object with what it wrote", async () => {
+    const path = join(dir, "json-t.arrow");
+    const {out} = await trace([...base, "--json", "--timings", path]);
+    const report = JSON.parse(out);
+    expect(report).toMatchObject({positions: STEPS, format: "file", written: {timings: {path}}});
+    expect(report.written.timings.rows).toBe(readArrowBytes(readFileSync(path)).numRows);
+  });
+});
+
 describe("glassbox trace --quant SPEC", () => {
   it("trace --quant q4_0 runs the quantized model and records the spec in the metadata", async () => {
     const path = join(dir, "q4.arrow");

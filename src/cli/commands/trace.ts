@@ -103,7 +103,12 @@ export const traceCommand: Command = {
     {name: "hooks", type: "string", arg: "LIST", help: "hooks to capture, e.g. attn.hook_pattern,hook_resid_post"},
     {name: "layers", type: "tokens", arg: "0,2", help: "blocks to capture (hooks outside the blocks are kept)"},
     {name: "format", type: "string", arg: "F", help: "Arrow IPC file (default, .arrow) or stream (.arrows)"},
-    {name: "max-cache-mb", type: "int", arg: "N", help: `activation memory limit (default ${DEFAULT_MAX_CACHE_MB})`},
+    {
+      name: "max-cache-mb",
+      type: "int",
+      arg: "N",
+      help: `activation memory limit in MiB (default ${DEFAULT_MAX_CACHE_MB})`
+    },
     // --quant / --weights / --act, unless the shared model options already carry them
     ...QUANT_OPTIONS.filter((o) => !MODEL_OPTIONS.some((m) => m.name === o.name))
   ],
