@@ -121,7 +121,12 @@ export function createHost<F>(connect: () => Transport, name: string): EngineHos
       if (signal?.aborted) return Promise.reject(signal.reason);
       if (channel !== undefined && channels.has(channel))
         cancelRequest(channels.get(channel)!, abortError(`superseded by a newer request on channel ${channel}`));
-      const t = (transport ??= open());
+      let t: Transport;
+      try {
+        t = transport ??= open();
+      } catch (error) {
+        return Promise.reject(new Error(`cannot start the ${name}: ${(error as Error).message}`, {cause: error}));
+      }
       const id = ++nextId;
       const flag = t.sharedMemory ? new Int32Array(new SharedArrayBuffer(4)) : null;
       const out = outgoingArgs(op, args);

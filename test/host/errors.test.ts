@@ -104,6 +104,11 @@ describe("engine worker host failures", () => {
     expect(workers).toHaveLength(2);
   });
 
+  it("createWorkerHost() where no Worker can start rejects its requests with the reason", async () => {
+    const host = createWorkerHost(); // Node has no Worker global
+    await expect(host.request("load", {})).rejects.toThrow("cannot start the engine worker: Worker is not defined");
+  });
+
   it("hook functions cannot be sent to a Worker: a type error, and at run time a clear rejection", async () => {
     const host = createWorkerHost({spawn: standInWorker});
     const hooks: [HookName, HookFn][] = [["hook_embed", () => undefined]];
