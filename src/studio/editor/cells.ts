@@ -103,11 +103,7 @@ export function sameCell(a: Cell, b: Cell): boolean {
 }
 
 export function sameNotebook(a: Notebook, b: Notebook): boolean {
-  return (
-    a.title === b.title &&
-    a.cells.length === b.cells.length &&
-    a.cells.every((c, i) => sameCell(c, b.cells[i]!))
-  );
+  return a.title === b.title && a.cells.length === b.cells.length && a.cells.every((c, i) => sameCell(c, b.cells[i]!));
 }
 
 export interface CellDifference {

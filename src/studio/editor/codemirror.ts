@@ -1,0 +1,67 @@
+// One CodeMirror 6 editor per cell: highlighting for the cell's mode, Shift-Enter runs, Escape leaves the editor
+// (Tab is not captured, so keyboard users move on with Tab as everywhere else), every change reported.
+import {javascript} from "@codemirror/lang-javascript";
+import {markdown} from "@codemirror/lang-markdown";
+import {Compartment, EditorState, Prec, type Extension} from "@codemirror/state";
+import {EditorView, keymap} from "@codemirror/view";
+import {basicSetup} from "codemirror";
+
+export interface CellEditorOptions {
+  value: string;
+  mode: string;
+  readOnly?: boolean;
+  /** Shift-Enter */
+  onRun: () => void;
+  onChange: (value: string) => void;
+  /** a label for screen readers: "source of cell 4" */
+  label: string;
+}
+
+export interface CellEditor {
+  view: EditorView;
+  setMode: (mode: string) => void;
+  value: () => string;
+  focus: () => void;
+  destroy: () => void;
+}
+
+function language(mode: string): Extension {
+  if (mode === "ts") return javascript({typescript: true});
+  // HTML cells are highlighted by the Markdown grammar, which embeds HTML (no separate HTML grammar shipped).
+  if (mode === "md" || mode === "html") return markdown();
+  return javascript();
+}
+
+export function createCellEditor(parent: HTMLElement, options: CellEditorOptions): CellEditor {
+  const lang = new Compartment();
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: options.value,
+      extensions: [
+        Prec.highest(
+          keymap.of([
+            {key: "Shift-Enter", run: () => (options.onRun(), true)},
+            {key: "Escape", run: (v) => (v.contentDOM.blur(), true)}
+          ])
+        ),
+        basicSetup,
+        lang.of(language(options.mode)),
+        EditorView.lineWrapping,
+        EditorState.readOnly.of(!!options.readOnly),
+        EditorView.editable.of(!options.readOnly),
+        EditorView.contentAttributes.of({"aria-label": options.label}),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) options.onChange(update.state.doc.toString());
+        })
+      ]
+    })
+  });
+  return {
+    view,
+    setMode: (mode) => view.dispatch({effects: lang.reconfigure(language(mode))}),
+    value: () => view.state.doc.toString(),
+    focus: () => view.focus(),
+    destroy: () => view.destroy()
+  };
+}

@@ -1,0 +1,30 @@
+// Notebook Kit .html files in the browser: serialize for "download notebook" (the same format as notebooks/*.html,
+// so `deserialize` reads it back identically), deserialize a file the user brings, and save a Blob as a download.
+import {notebookKit} from "../editor/compile.ts";
+import type {Notebook} from "../editor/cells.ts";
+import {tidyBooleanAttributes} from "./notebook-text.ts";
+
+export async function notebookToHtml(notebook: Notebook): Promise<string> {
+  const {serialize} = await notebookKit();
+  return `${tidyBooleanAttributes(serialize(notebook))}\n`;
+}
+
+/** Reads a notebook file's cells. DOMParser documents never run scripts, so parsing untrusted text is safe. */
+export async function htmlToNotebook(html: string, name: string): Promise<Notebook> {
+  if (!/<notebook[\s>]/i.test(html)) {
+    throw new Error(`${name} is not a Notebook Kit file: it has no <notebook> element`);
+  }
+  const {deserialize} = await notebookKit();
+  return deserialize(html, {parser: new DOMParser()});
+}
+
+export function downloadBlob(blob: Blob, filename: string): void {
+  const url = URL.createObjectURL(blob);
+  const link = document.createElement("a");
+  link.href = url;
+  link.download = filename;
+  link.hidden = true;
+  document.body.appendChild(link).click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
