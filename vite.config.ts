@@ -5,6 +5,7 @@ import {fileURLToPath} from "node:url";
 import {defineConfig} from "vite";
 import {bareImports, listNotebooks} from "./src/studio/vite/notebooks.node.ts";
 import {notebookPages} from "./src/studio/vite/notebook-pages.node.ts";
+import {notebookEditing} from "./src/studio/persist/vite.node.ts";
 import {ISOLATION_HEADERS} from "./src/studio/serve.node.ts";
 import {OFFLINE_STUB_MARKER, offlineAliases, offlineResolver} from "./src/studio/vite/offline-resolver.node.ts";
 
@@ -16,7 +17,7 @@ export default defineConfig({
   root,
   base: "./",
   appType: "mpa",
-  plugins: [offlineResolver(), ...notebookPages({root})],
+  plugins: [offlineResolver(), ...notebookPages({root}), notebookEditing({root})],
   resolve: {
     alias: [
       {find: /^observable:runtime$/, replacement: fileURLToPath(new URL("src/studio/runtime.ts", import.meta.url))},
@@ -37,6 +38,8 @@ export default defineConfig({
       "@observablehq/notebook-kit > markdown-it-anchor",
       "@observablehq/notebook-kit > @sindresorhus/slugify",
       "@observablehq/notebook-kit > @lezer/highlight",
+      // the live editor's transpiler (loaded on the first edit): TypeScript is CommonJS and must be pre-bundled
+      "@observablehq/notebook-kit > typescript",
       "d3",
       "d3-dsv",
       "apache-arrow",
