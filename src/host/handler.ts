@@ -6,6 +6,7 @@ import {generate, profile} from "./ops/generate.ts";
 import {load, tokenize} from "./ops/model.ts";
 import {quant, stats} from "./ops/quant.ts";
 import {cache, run} from "./ops/run.ts";
+import {sweep} from "./ops/sweep.ts";
 import type {EngineOps, OpName} from "./protocol.ts";
 import type {OpContext, Session} from "./session.ts";
 
@@ -16,7 +17,7 @@ type Op<Name extends OpName> = (
 ) => EngineOps[Name]["result"] | Promise<EngineOps[Name]["result"]>;
 
 /** Every operation of the protocol, by name. */
-export const OPS: {[Name in OpName]: Op<Name>} = {load, tokenize, quant, stats, run, cache, generate, profile};
+export const OPS: {[Name in OpName]: Op<Name>} = {load, tokenize, quant, stats, run, cache, sweep, generate, profile};
 
 export interface Handler {
   handleRequest(op: string, args: unknown, ctx: OpContext): Promise<unknown>;

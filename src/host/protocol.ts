@@ -85,6 +85,34 @@ export interface CacheResult extends Logits {
   cache: ActivationCache;
 }
 
+/** One run of a sweep: its interventions and/or quantization. */
+export interface SweepVariant {
+  patches?: PatchSpec[];
+  /** quantization for this run (the model's own settings are restored after the sweep) */
+  quant?: QuantSettingsSpec;
+}
+
+export interface SweepArgs {
+  tokens: Tokens;
+  mode?: HookMode;
+  pos0?: number;
+  variants: SweepVariant[];
+  /** rows of logits to keep per variant, as indices into tokens (default the last) */
+  positions?: number[];
+}
+
+export interface SweepResult {
+  /** (variants, positions, V) */
+  logits: Float32Array;
+  shape: [number, number, number];
+}
+
+export interface SweepProgress {
+  /** variants finished */
+  done: number;
+  total: number;
+}
+
 export interface GenerateArgs<F = never> {
   /** tokens fed first (teacher forcing); default encode(prompt) with BOS, or [BOS] */
   tokens?: Tokens;
@@ -167,6 +195,8 @@ export interface EngineOps<F = never> {
   stats: {args: StatsArgs; result: QuantState | null; event: never};
   run: {args: RunArgs<F>; result: Logits; event: never};
   cache: {args: CacheArgs<F>; result: CacheResult; event: never};
+  /** the same tokens under many variants; checks for a cancel between variants */
+  sweep: {args: SweepArgs; result: SweepResult; event: SweepProgress};
   generate: {args: GenerateArgs<F>; result: Generated; event: GenerateEvent};
   profile: {args: ProfileArgs; result: ProfileResult; event: GenerateEvent};
 }

@@ -63,7 +63,7 @@ describe.each(HOST_KINDS)("engine host errors (%s)", (_, createHost) => {
     ["cache", {tokens: [1, 2], maxBytes: 1}, "activation cache needs"],
     ["generate", {steps: 0}, "invalid steps: 0 (must be >= 1)"],
     ["generate", {sampler: {temperature: -1}}, "invalid temperature: -1"],
-    ["teleport", {}, "invalid op: teleport (one of load, tokenize, quant, stats, run, cache, generate, profile)"]
+    ["teleport", {}, "invalid op: teleport (one of load, tokenize, quant, stats, run, cache, sweep, generate, profile)"]
   ])('request("%s", %j) rejects with "%s"', async (op, args, message) => {
     const host = await loaded();
     await expect(host.request(op as "quant", args as never)).rejects.toThrow(message);

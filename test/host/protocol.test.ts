@@ -24,6 +24,12 @@ const CASES: {[Op in OpName]: (host: EngineHost) => Promise<unknown>} = {
     }),
   cache: (host) =>
     host.request("cache", {tokens: TOKENS, names: ["attn.hook_pattern", "hook_resid_post"], layers: [0, 3]}),
+  sweep: (host) =>
+    host.request("sweep", {
+      tokens: TOKENS,
+      variants: [{}, {patches: [{hook: "attn.hook_z", layer: 0, head: 2, op: "zero"}]}, {quant: {quant: "q4_0"}}],
+      positions: [0, TOKENS.length - 1]
+    }),
   generate: (host) =>
     host.request("generate", {prompt: "hi", steps: 12, sampler: {temperature: 0.8, seed: 7}, logits: true}),
   profile: async (host) => {
