@@ -26,6 +26,12 @@ export interface RequestOptions<E> {
  * An engine behind an async API. F is the hook-function type the host accepts: `HookFn` for the in-page host
  * (hooks run where the engine runs), `never` for a Worker host (patch specs only).
  * A cancelled request rejects with an AbortError (isAbortError), or with its signal's reason.
+ *
+ * In a notebook cell, with the studio's track() (a newer input re-runs the cell, which cancels the generate):
+ *   const host = createWorkerHost();
+ *   await host.request("load", {});
+ *   const out = await track((signal) => host.request("generate", {prompt, steps: 64}, {signal, onEvent}), {invalidation});
+ * Or give every request that drives one chart the same channel: host.request("cache", args, {channel: "heatmap"}).
  */
 export interface EngineHost<F = never> {
   request<Op extends OpName>(op: Op, args: OpArgs<Op, F>, options?: RequestOptions<OpEvent<Op>>): Promise<OpResult<Op>>;

@@ -165,6 +165,25 @@ describe("engine host in a Worker (chromium)", () => {
     }
   );
 
+  it("the page keeps painting frames while the Worker generates (longest frame gap reported)", async () => {
+    const result = await inPage<{frames: number; maxGapMs: number; steps: number}>(`
+      const worker = host.createWorkerHost();
+      await worker.request("load", {});
+      let frames = 0, last = performance.now(), maxGapMs = 0, running = true;
+      const frame = (t) => { frames++; maxGapMs = Math.max(maxGapMs, t - last); last = t; if (running) requestAnimationFrame(frame); };
+      requestAnimationFrame(frame);
+      const {steps} = await worker.request("generate", {steps: 255, stopAtBos: false, sampler: {temperature: 0.9}});
+      running = false;
+      worker.close();
+      return {frames, maxGapMs, steps};`);
+    console.log(
+      `[host] ${result.frames} frames painted during a ${result.steps}-step Worker generate; ` +
+        `longest gap ${result.maxGapMs.toFixed(1)} ms`
+    );
+    expect(result.steps).toBe(255);
+    expect(result.frames).toBeGreaterThan(0);
+  });
+
   it("a Worker that crashes rejects every pending request with a clear message", async () => {
     const result = await inPage<string[]>(`
       const source = "self.onmessage = () => { throw new Error('boom'); };";
