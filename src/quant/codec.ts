@@ -9,12 +9,14 @@ export interface Q8Vector {
   n: number;
   /** (n / 32) block scales d, already rounded to fp16 */
   d: Float32Array;
-  /** (n / 32) fp16(d · Σq) per block, the Q8_1 "s" that asymmetric weight formats need */
+  /** (n / 32) fp16(d · Σq) per block with the float32 d (ggml quantize_row_q8_1_ref), the Q8_1 "s" of Q4_1 / Q5_1 */
   s: Float32Array;
   /** (n,) int8 codes, x ≈ d · q */
   qs: Int8Array;
   /** (len,) the whole vector as the kernels see it: dequantized blocks, then the float32 tail unchanged */
   xq: Float32Array;
+  /** (n / 32 · 34) the same blocks as ggml block_q8_0 bytes (scratch of quantizeQ8) */
+  blocks: Uint8Array;
 }
 
 export interface Codec {

@@ -8,7 +8,7 @@ import {q8_0} from "../../src/quant/formats/q8_0.ts";
 import {quantizeMatrix, type QuantizedMatrix} from "../../src/quant/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {fillLcg} from "./data.ts";
-import {QUANT_TOL, Q8_1_SUM_TOL} from "./tolerances.ts";
+import {QUANT_TOL} from "./tolerances.ts";
 
 let wk: WasmKernels;
 let arena: ReturnType<typeof createArena>;
@@ -66,7 +66,7 @@ describe("fused quantized matvec kernels vs the src/quant reference", () => {
         wk.quant.matvecQuantQ8(out, x, q);
         expect(wk.calls.wasm - before.wasm).toBe(1);
         expect(wk.calls.fallback).toBe(before.fallback);
-        expectClose(out, expected, codec === q4_1 ? Q8_1_SUM_TOL : QUANT_TOL, `${name} integer`);
+        expectClose(out, expected, QUANT_TOL, `${name} integer`);
       });
     }
   }

@@ -10,7 +10,7 @@ import {q8_0} from "../../src/quant/formats/q8_0.ts";
 import {quantizeMatrix} from "../../src/quant/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {fillLcg} from "./data.ts";
-import {DOT_TOL, Q8_1_SUM_TOL} from "./tolerances.ts";
+import {DOT_TOL} from "./tolerances.ts";
 
 let wk: WasmKernels;
 let arena: ReturnType<typeof createArena>;
@@ -85,7 +85,7 @@ describe("createWasmKernels({threads: 2, spawn: spawnNodeWorker})", () => {
       expectClose(out, expected, DOT_TOL, `${codec.name} fused ×2`);
       reference.matvecQuantQ8(expected, x, q);
       expect(parallelCalls(() => wk.quant.matvecQuantQ8(out, x, q))).toBe(1);
-      expectClose(out, expected, codec === q4_1 ? Q8_1_SUM_TOL : DOT_TOL, `${codec.name} integer ×2`);
+      expectClose(out, expected, DOT_TOL, `${codec.name} integer ×2`);
     });
   }
 

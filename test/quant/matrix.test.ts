@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {createQ8Vector, quantizeQ8} from "../../src/quant/act.ts";
 import type {Q8Vector} from "../../src/quant/codec.ts";
-import {f16ToF32} from "../../src/quant/fp16.ts";
+import {f16ToF32, f32ToF16} from "../../src/quant/fp16.ts";
 import {
   dequantizeMatrix,
   dequantizeRow,
@@ -133,9 +133,32 @@ describe("quantizeQ8(v, x) and matvecQuantQ8(out, xq, q) (activations in Q8_0)",
     expect(Array.from(v.xq)).toEqual(Array.from(y));
     for (let b = 0; b < 2; b++) {
       let sum = 0;
-      for (let j = 0; j < 32; j++) sum += v.qs[b * 32 + j]!;
-      expectClose(v.s[b]!, v.d[b]! * sum, {rtol: 2 ** -11}, "s = fp16(d·Σq)");
+      let amax = 0;
+      for (let j = 0; j < 32; j++) {
+        sum += v.qs[b * 32 + j]!;
+        amax = Math.max(amax, Math.abs(x[b * 32 + j]!));
+      }
+      // ggml quantize_row_q8_1_ref: s = fp16(sum * d) with the float32 d = amax/127, not the fp16-rounded one
+      const d32 = Math.fround(amax / 127);
+      expect(v.s[b]).toBe(f16ToF32(f32ToF16(Math.fround(sum * d32))));
+      expect(v.d[b]).toBe(f16ToF32(f32ToF16(d32)));
     }
+  });
+  it("quantizeQ8(v, x) rounds the Q8_1 sum from the float32 d, as ggml quantize_row_q8_1_ref (not the fp16 d)", () => {
+    const x = gaussian(4096, 1, 11);
+    const v = quantizeQ8(createQ8Vector(4096), x);
+    let differs = 0;
+    for (let b = 0; b < 128; b++) {
+      let sum = 0;
+      let amax = 0;
+      for (let j = 0; j < 32; j++) {
+        sum += v.qs[b * 32 + j]!;
+        amax = Math.max(amax, Math.abs(x[b * 32 + j]!));
+      }
+      expect(v.s[b]).toBe(f16ToF32(f32ToF16(Math.fround(sum * Math.fround(amax / 127)))));
+      if (v.s[b] !== f16ToF32(f32ToF16(Math.fround(sum * v.d[b]!)))) differs++;
+    }
+    expect(differs).toBeGreaterThan(0); // the data tells the two roundings apart, so this check can fail
   });
   const rows = 16;
   const cols = 200;

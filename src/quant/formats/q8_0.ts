@@ -10,6 +10,17 @@ import {inverse} from "./ggml-block.ts";
 const QK = 32;
 const BYTES = 34;
 
+/** One block of quantize_row_q8_0_ref: x[xo..xo+32) -> out[o..o+34); returns the float32 d before fp16 rounding. */
+export function quantizeBlockQ8_0(out: Uint8Array, o: number, x: Float32Array, xo: number): number {
+  let amax = 0;
+  for (let j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(x[xo + j]!));
+  const d = Math.fround(amax / 127);
+  const id = inverse(d);
+  writeF16(out, o, d);
+  for (let j = 0; j < QK; j++) out[o + 2 + j] = roundHalfAway(Math.fround(x[xo + j]! * id)) & 0xff;
+  return d;
+}
+
 export const q8_0: Codec = {
   name: "q8_0",
   blockSize: QK,
@@ -17,14 +28,7 @@ export const q8_0: Codec = {
   headerBytes: 0,
   bpw: (BYTES * 8) / QK,
   quantizeRef(out, o, x, xo, nBlocks) {
-    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK) {
-      let amax = 0;
-      for (let j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(x[xo + j]!));
-      const d = Math.fround(amax / 127);
-      const id = inverse(d);
-      writeF16(out, o, d);
-      for (let j = 0; j < QK; j++) out[o + 2 + j] = roundHalfAway(Math.fround(x[xo + j]! * id)) & 0xff;
-    }
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK) quantizeBlockQ8_0(out, o, x, xo);
   },
   dequantize(out, oo, src, so, nBlocks) {
     const f16 = f16Table();
