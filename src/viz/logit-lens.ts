@@ -95,6 +95,8 @@ export function logitLens(data: LogitLensData, spec?: LogitLensSpec): HTMLElemen
       td.title = `layer ${layer}, position ${i}: ${JSON.stringify(cell.token)} p ${formatNumber(cell.p)}${correct ? " (the actual next token)" : ""}`;
     });
   });
+  // many positions make a wide table: it scrolls inside the figure instead of widening the page
+  fig.body.style.overflowX = "auto";
   fig.body.append(table);
   const last = top[top.length - 1]!;
   const correct = data.next ? last.filter((c, i) => c.token === data.next![i]).length : null;

@@ -91,6 +91,8 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
     .range([area.y, area.y + area.height])
     .padding(0.2);
   const panelWidth = (area.width - 40) / 2;
+  // room right of the bars for the value labels; the top-1 label is the longest
+  const labelRoom = 8 + d3.max(runs.flat(), (t) => textWidth(`${formatNumber(t.p)} ← top-1`, fs * 0.87))!;
   fig.svg
     .append("g")
     .attr("font-size", fs * 0.93)
@@ -108,7 +110,7 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
       .scaleLinear()
       .domain([0, max])
       .nice()
-      .range([x0, x0 + panelWidth - 50]);
+      .range([x0, x0 + Math.max(panelWidth / 2, panelWidth - labelRoom)]);
     const color = theme.categorical[r === 0 ? 0 : 5]!;
     fig.svg
       .append("text")
@@ -161,7 +163,7 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
         ) as unknown as GSelection,
       theme
     );
-    axisTitle(fig.svg, theme, "probability", x0 + (panelWidth - 50) / 2, area.y + area.height + fs * 2.8);
+    axisTitle(fig.svg, theme, "probability", (x.range()[0]! + x.range()[1]!) / 2, area.y + area.height + fs * 2.8);
   });
   addTooltip(fig);
   const same = tops[0] === tops[1] ? "same top-1" : "top-1 differs";

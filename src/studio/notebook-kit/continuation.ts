@@ -1,0 +1,32 @@
+// A greedy continuation of a prompt, optionally with patch specs installed on the model for the whole run (prefill
+// of the prompt and every decode step), so an intervention's effect on the text can be read next to the clean one.
+import {addHook, generate, patchHooks, type PatchSpec, type Tokenizer, type Transformer} from "../../engine/index.ts";
+import {tokenText} from "./tokens.ts";
+
+export interface ContinuationOptions {
+  /** tokens to generate after the prompt */
+  steps: number;
+  patches?: PatchSpec[];
+  signal?: AbortSignal;
+}
+
+/** The generated tokens as text (temperature 0: each step takes the most likely token), up to BOS or seq_len. */
+export async function greedyContinuation(
+  model: Transformer,
+  tokenizer: Tokenizer,
+  prompt: readonly number[],
+  {steps, patches = [], signal}: ContinuationOptions
+): Promise<string[]> {
+  const removers = patches.flatMap((p) => patchHooks(p, model.config.nLayers)).map(([n, fn]) => addHook(model, n, fn));
+  const out: string[] = [];
+  try {
+    const run = generate(model, {tokens: prompt, steps: prompt.length + steps - 1, sampler: {temperature: 0}, signal});
+    for await (const step of run) {
+      if (step.forced || step.end) continue;
+      out.push(tokenText(tokenizer, step.token, step.next));
+    }
+  } finally {
+    for (const remove of removers.reverse()) remove();
+  }
+  return out;
+}
