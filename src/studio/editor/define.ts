@@ -5,6 +5,7 @@ import type {DefineState, Definition} from "@observablehq/notebook-kit/runtime";
 import {define as runtimeDefine} from "../runtime.ts";
 import {readPageData} from "../persist/page-data.ts";
 import {planStartup, runsFile} from "../persist/startup.ts";
+import {currentObserver} from "./observers.ts";
 import {startEditor} from "./start.ts";
 import "./editor.css";
 
@@ -17,7 +18,7 @@ const fileStates = new Map<number, DefineState>();
 
 export function define(state: DefineState, definition: Definition): void {
   fileStates.set(definition.id, state);
-  if (runFile) runtimeDefine(state, definition);
+  if (runFile) runtimeDefine(state, definition, currentObserver);
 }
 
 // Module scripts run before DOMContentLoaded: by then the page's script has called define() for every cell.

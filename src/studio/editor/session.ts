@@ -24,6 +24,7 @@ import {
 } from "./cells.ts";
 import {CellView, type CellAction} from "./cell-view.ts";
 import {compileCell} from "./compile.ts";
+import {currentObserver, invalidateObservers} from "./observers.ts";
 
 export type NotebookSource = {kind: "file"} | {kind: "local"; id: string} | {kind: "import"; name: string};
 
@@ -185,11 +186,12 @@ export class Session {
     if (!this.views.has(id)) return; // deleted while compiling
     view.showError(null);
     this.dispose(view);
-    runtimeDefine(view.state, definition);
+    runtimeDefine(view.state, definition, currentObserver);
   }
 
   /** Deletes a cell's runtime variables; its dependents then see its names as undefined until redefined. */
   private dispose(view: CellView): void {
+    invalidateObservers(view.state);
     for (const variable of view.state.variables) variable.delete();
     view.state.variables = [];
     setCellRunning(view.state, false);
@@ -380,10 +382,8 @@ export class Session {
   revertToFile(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     new NotebookStore(draftKey(this.page.file)).remove();
-    const url = new URL(location.href);
-    url.hash = "";
-    location.replace(url.href);
-    location.reload();
+    if (location.hash) location.replace(location.href.replace(/#.*$/, ""));
+    else location.reload();
   }
 
   /** Saves the current notebook as a new local notebook and opens it. */
