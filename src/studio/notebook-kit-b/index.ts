@@ -25,3 +25,4 @@ export {
 export {largeLayerExperiment, type LargeLayerResult, type LayerModeCost} from "./large-layer.ts";
 export {blockGrid, gridStrip, outlierBlock, MAX_LEVELS, type BlockGrid} from "./grid.ts";
 export {tensorErrors, layerSqnr, blockSqnr, targetOf, originalOf, type TensorError} from "./quant-error.ts";
+export {statList, formatBytes, formatMs, type Stat} from "./stats.ts";
