@@ -16,7 +16,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     key: "token",
     term: "token",
     definition:
-      "A piece of text the model reads as one unit, given by its id in the tokenizer's vocabulary. The built-in model uses one token per byte; llama2.c tokenizers merge frequent byte sequences (sentencepiece-style BPE) into single tokens.",
+      "A piece of text the model reads as one unit, given by its id in the tokenizer's vocabulary. A byte-level tokenizer (the seeded built-in model's) uses one token per byte; llama2.c tokenizers merge frequent byte sequences (sentencepiece-style BPE) into single tokens.",
     see: ["bos", "tokenizer"]
   },
   {

@@ -2,13 +2,14 @@
 // choice knows its config without loading anything and opens a fresh copy (its own RunState) on demand, behind the
 // memory guard, so a notebook can open two copies (fp32 and quantized) of whichever model is picked.
 import {
-  DEFAULT_CONFIG,
+  DEFAULT_MODEL_FILES,
   checkpointBytes,
   loadModelFromBytes,
   modelBytes,
   readCheckpointHeader,
   readSource,
   readTokenizer,
+  seededCheckpoint,
   type Config,
   type LoadedModel
 } from "../../engine/index.ts";
@@ -24,6 +25,8 @@ export interface ModelChoice {
   /** what the picker shows */
   label: string;
   config: Config;
+  /** the built-in model while it is the seeded, untrained one: its predictions are noise */
+  untrained: boolean;
   /** file names and checkpoint size, for a model from disk */
   files: {checkpoint: string; tokenizer: string; bytes: number} | null;
   /** a fresh copy of the model, after checking that it fits in memory */
@@ -49,10 +52,16 @@ function formatCount(n: number): string {
 }
 
 export function builtInChoice(): ModelChoice {
+  // The built-in files decide (src/engine/default-model.ts): seeded random weights until a trained model replaces them.
+  const {checkpoint} = DEFAULT_MODEL_FILES();
+  const config = readCheckpointHeader(checkpoint, checkpoint.byteLength);
+  const seeded = seededCheckpoint();
+  const untrained = seeded.byteLength === checkpoint.byteLength && seeded.every((b, i) => b === checkpoint[i]);
   return {
     key: BUILT_IN,
-    label: `built-in model (${describeConfig(DEFAULT_CONFIG)})`,
-    config: DEFAULT_CONFIG,
+    label: `built-in model (${describeConfig(config)})`,
+    config,
+    untrained,
     files: null,
     open: async () => loadNotebookModel()
   };
@@ -64,6 +73,7 @@ export function storedChoice(stored: StoredModel): ModelChoice {
     key: stored.name,
     label: `${stored.name} from disk (${describeConfig(stored.config)})`,
     config: stored.config,
+    untrained: false,
     files: {checkpoint: stored.checkpointName, tokenizer: stored.tokenizerName, bytes: stored.checkpoint.size},
     open: async () => {
       guardMemory(modelBytes(stored.config), {what: `the model ${stored.name}`, hint: MEMORY_HINT});
