@@ -9,7 +9,7 @@ function option(name: string, fallback: string): string {
 }
 
 const tty = process.stdout.isTTY;
-runTraining(
+await runTraining(
   {steps: Number(option("steps", String(DEFAULT_RECIPE.train.steps))), out: option("out", "models")},
   {
     line: (text) => console.log(tty ? `\n${text}` : text),

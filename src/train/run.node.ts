@@ -4,6 +4,7 @@
 import {createHash} from "node:crypto";
 import {mkdirSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
+import {format, resolveConfig} from "prettier";
 import {writeCheckpoint} from "../engine/checkpoint.ts";
 import {weightsFromBuffer} from "../engine/model.ts";
 import {decode, encode} from "../engine/tokenizer.ts";
@@ -45,7 +46,10 @@ export interface TrainRun {
   out?: string;
 }
 
-export function runTraining({steps = DEFAULT_RECIPE.train.steps, out: outDir = "models"}: TrainRun, log: TrainLog) {
+export async function runTraining(
+  {steps = DEFAULT_RECIPE.train.steps, out: outDir = "models"}: TrainRun,
+  log: TrainLog
+) {
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`invalid steps: ${steps}`);
   const recipe = {...DEFAULT_RECIPE, train: {...DEFAULT_RECIPE.train, steps}};
   let started = performance.now();
@@ -179,7 +183,10 @@ export function runTraining({steps = DEFAULT_RECIPE.train.steps, out: outDir = "
     },
     samples
   };
-  writeFileSync(join(outDir, `${recipe.name}.card.json`), JSON.stringify(card, null, 2) + "\n");
+  // formatted as the repo's prettier check wants it (arrays of numbers on one line)
+  const cardPath = join(outDir, `${recipe.name}.card.json`);
+  const prettier = {...(await resolveConfig(cardPath)), filepath: cardPath};
+  writeFileSync(cardPath, await format(JSON.stringify(card, null, 2), prettier));
   log.line(
     JSON.stringify(
       {

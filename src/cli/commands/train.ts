@@ -23,7 +23,7 @@ export const trainCommand: Command = {
   async run(raw, io) {
     const steps = toInt(raw, "steps", {min: 1});
     const out = typeof raw.out === "string" ? raw.out : undefined;
-    runTraining(
+    await runTraining(
       {...(steps === undefined ? {} : {steps}), ...(out === undefined ? {} : {out})},
       {line: (text) => io.out(`${text}\n`), progress: (text, milestone) => milestone && io.err(`${text}\n`)}
     );
