@@ -1,12 +1,15 @@
-// The quantization grid of one block of real weights, found through the format's own quantizer: every format here
-// sets a block's scale (and offset) from the block's extreme values, so a probe block that keeps those extremes and
-// fills its other slots with a fine ramp between them quantizes to the same scale, and its dequantized values are the
-// block's representable levels. Nothing switches on format names; a new format in the trait table works unchanged.
-// (If a format ever sets its scale otherwise, the probe still returns values it can represent, only maybe not all.)
+// The quantization grid of one block of real weights, found through the format's own quantizer: probe rows that are
+// the block itself with one value replaced by a point of a fine ramp over ±2·max|w|. Where the replaced value leaves
+// the block's scale alone (every other value of the row dequantizes exactly as in the block's own round trip), its
+// dequantized value is one of the block's representable levels; rows where it moved the scale are dropped. Nothing
+// switches on format names: a new format in the trait table works unchanged.
 import {dequantizeMatrix, quantizeMatrix, toFormat} from "../../quant/index.ts";
 
-/** Ramp points probed between the extremes: enough to hit every level of an 8-bit grid several times. */
+/** Ramp points probed: enough to hit every level of an 8-bit grid several times. */
 const RAMP = 2048;
+/** Scales are set by a block's extremes, so a long block (a row, a tensor) is probed through a sample of this many
+ *  values that keeps its minimum and maximum. */
+const MAX_PROBE_WIDTH = 256;
 /** More distinct levels than this is not a grid worth drawing (fp16, for instance). */
 export const MAX_LEVELS = 256;
 
@@ -17,36 +20,58 @@ export interface BlockGrid {
   dequantized: Float32Array;
 }
 
-/** Grid and round trip of `block` (the values that share one scale: a block, a row or the whole tensor). */
-export function blockGrid(format: string, block: Float32Array): BlockGrid {
-  const n = block.length;
+function roundTrip(format: string, x: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(x.length);
+  dequantizeMatrix(out, quantizeMatrix(toFormat(format).codec(rows, cols), x, rows, cols));
+  return out;
+}
+
+/** `block`, or for a long one an evenly spaced sample that keeps its smallest and largest value. */
+function probeBlock(block: Float32Array): Float32Array {
+  if (block.length <= MAX_PROBE_WIDTH) return block;
   let lo = 0;
   let hi = 0;
-  for (let i = 1; i < n; i++) {
+  for (let i = 1; i < block.length; i++) {
     if (block[i]! < block[lo]!) lo = i;
     if (block[i]! > block[hi]!) hi = i;
   }
-  const free = n - (lo === hi ? 1 : 2);
-  const probeRows = Math.max(1, Math.ceil(RAMP / Math.max(free, 1)));
-  const probe = new Float32Array(probeRows * n);
-  const [min, max] = [block[lo]!, block[hi]!];
-  let k = 0;
-  for (let r = 0; r < probeRows; r++) {
-    for (let i = 0; i < n; i++) {
-      const v = i === lo ? min : i === hi ? max : min + ((max - min) * (k++ % RAMP)) / (RAMP - 1);
-      probe[r * n + i] = v;
-    }
+  const sample = Float32Array.from(
+    {length: MAX_PROBE_WIDTH},
+    (_, i) => block[Math.floor((i * block.length) / MAX_PROBE_WIDTH)]!
+  );
+  sample[0] = block[lo]!;
+  sample[1] = block[hi]!;
+  return sample;
+}
+
+/** Grid and round trip of `block` (the values that share one scale: a block, a row or the whole tensor). */
+export function blockGrid(format: string, block: Float32Array): BlockGrid {
+  const base = probeBlock(block);
+  const n = base.length;
+  const own = roundTrip(format, base, 1, n);
+  let amax = 0;
+  let slot = 0; // the replaced value: the one of smallest magnitude, so it never sets the scale
+  for (let i = 0; i < n; i++) {
+    amax = Math.max(amax, Math.abs(base[i]!));
+    if (Math.abs(base[i]!) < Math.abs(base[slot]!)) slot = i;
   }
-  const codec = (rows: number) => toFormat(format).codec(rows, n);
-  const roundTrip = (x: Float32Array, rows: number) => {
-    const out = new Float32Array(x.length);
-    dequantizeMatrix(out, quantizeMatrix(codec(rows), x, rows, n));
-    return out;
-  };
-  const levels = [...new Set(roundTrip(probe, probeRows))].sort((a, b) => a - b);
+  const probe = new Float32Array(RAMP * n);
+  for (let r = 0; r < RAMP; r++) {
+    probe.set(base, r * n);
+    probe[r * n + slot] = amax * (-2 + (4 * r) / (RAMP - 1));
+  }
+  const back = roundTrip(format, probe, RAMP, n);
+  const levels = new Set<number>();
+  for (let r = 0; r < RAMP; r++) {
+    let sameScale = true;
+    for (let i = 0; i < n && sameScale; i++) if (i !== slot && back[r * n + i] !== own[i]) sameScale = false;
+    if (sameScale) levels.add(back[r * n + slot]!);
+  }
+  for (const v of own) levels.add(v);
+  const sorted = [...levels].sort((a, b) => a - b);
   return {
-    levels: Float32Array.from(levels.length <= MAX_LEVELS ? levels : []),
-    dequantized: roundTrip(block, 1)
+    levels: Float32Array.from(sorted.length <= MAX_LEVELS ? sorted : []),
+    dequantized: block.length === n ? own : roundTrip(format, block, 1, block.length)
   };
 }
 
