@@ -6,6 +6,7 @@ import {
   matmul,
   matvec,
   rmsnorm,
+  rmsnormRows,
   rmsnormWithScale,
   rope,
   softmax,
@@ -19,6 +20,8 @@ export interface Kernels {
   matmul: typeof matmul;
   /** x (n,) -> out (n,) = w·x/scale; returns scale = sqrt(mean(x²)+eps) */
   rmsnorm: typeof rmsnorm;
+  /** x (T,n) -> out (T,n) rows as rmsnorm, scales (T,) = their scales; returns nothing (see ops/rmsnorm.ts) */
+  rmsnormRows: typeof rmsnormRows;
   /** x (n,) -> out (n,) = w·x/scale for a given scale */
   rmsnormWithScale: typeof rmsnormWithScale;
   /** x (nHeads, headSize) -> out rotated by pos·θ */
@@ -37,6 +40,7 @@ export const referenceKernels: Readonly<Kernels> = Object.freeze({
   matvec,
   matmul,
   rmsnorm,
+  rmsnormRows,
   rmsnormWithScale,
   rope,
   softmax,

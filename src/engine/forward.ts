@@ -6,11 +6,20 @@ import {callHook, type HookTable} from "./hooks/hooks.ts";
 import type {HookKey, HookMode} from "./hooks/names.ts";
 import type {MatrixName} from "./matrices.ts";
 import {ensureRows, type Config} from "./model.ts";
+import type {AttentionShape} from "./ops/attention.ts";
 import type {Transformer} from "./transformer.ts";
+
+// A decode step allocates nothing: the one-token input lives in a reused array, the attention shape in one object per
+// model, and the logits view of each row count is made once (test/kernels/fast-model.test.ts counts allocations).
+const oneToken = [0];
+const shapes = new WeakMap<Transformer, AttentionShape>();
+/** logits buffer -> its (T, V) views by T; a grown buffer is a new key, so stale views are never returned */
+const logitsViews = new WeakMap<Float32Array, Float32Array[]>();
 
 /** One decode step: feeds `token` at position `pos`, returns the logits (V,) (a view, valid until the next call). */
 export function forward(model: Transformer, token: number, pos: number): Float32Array {
-  return run(model, [token], pos, "decode");
+  oneToken[0] = token; // read only before the first hook runs, so a hook's own forward call cannot disturb it
+  return run(model, oneToken, pos, "decode");
 }
 
 /** Feeds tokens at positions pos0.., returns the logits (T, V), row t after feeding tokens[t] (a view, as above). */
@@ -42,9 +51,11 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
   checkInputs(c, tokens, pos0);
   const T = tokens.length;
   ensureRows(model.state, c, T, model.alloc);
-  const {dim: D, kvDim: KV, hiddenDim: H, nLayers: L, nHeads: NH, nKvHeads: NKV, headSize: HS, seqLen: S} = c;
+  const {dim: D, kvDim: KV, hiddenDim: H, nLayers: L, nHeads: NH, nKvHeads: NKV, seqLen: S} = c;
   const {state: s, kernels: k, matrices: mats, profiler: prof, hooks} = model;
-  const shape = {T, pos0, nHeads: NH, nKvHeads: NKV, headSize: HS};
+  const shape = attentionShape(model);
+  shape.T = T;
+  shape.pos0 = pos0;
   const kLen = pos0 + T;
   prof?.start();
 
@@ -158,7 +169,24 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
     prof.steps++;
     prof.tokens += T;
   }
-  return s.logits.subarray(0, T * c.vocabSize);
+  return logitsView(s.logits, T, c.vocabSize);
+}
+
+/** The model's reused attention shape object (T and pos0 are set per call). */
+function attentionShape(model: Transformer): AttentionShape {
+  let shape = shapes.get(model);
+  if (!shape) {
+    const {nHeads, nKvHeads, headSize} = model.config;
+    shapes.set(model, (shape = {T: 0, pos0: 0, nHeads, nKvHeads, headSize}));
+  }
+  return shape;
+}
+
+/** logits (T, V) of a (rows, V) buffer, the same view object on every call with this T. */
+function logitsView(logits: Float32Array, T: number, V: number): Float32Array {
+  let views = logitsViews.get(logits);
+  if (!views) logitsViews.set(logits, (views = []));
+  return (views[T] ??= T * V === logits.length ? logits : logits.subarray(0, T * V));
 }
 
 /** Row t of a (rows, n) buffer; the buffer itself for a single row, so decode makes no views. */
@@ -189,7 +217,7 @@ function norm(
 ): void {
   const {kernels: k, state: s} = model;
   const D = model.config.dim;
-  for (let t = 0; t < T; t++) s.scale[t] = k.rmsnorm(row(out, t, D, T), row(x, t, D, T), w, D);
+  k.rmsnormRows(out, x, w, D, T, s.scale);
   model.profiler?.lap("norm", layer);
   if (!hooks) return;
   // a scale hook may have changed the scales: normalize again with them (the same arithmetic, so unchanged

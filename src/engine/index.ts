@@ -33,6 +33,10 @@ export {
   loadDefaultModel,
   DEFAULT_CONFIG,
   DEFAULT_MODEL_FILES,
+  DEFAULT_MODEL_CARD,
+  DEFAULT_SEED,
+  SEEDED_CONFIG,
+  SEEDED_SEED,
   seededCheckpoint,
   byteTokenizer
 } from "./default-model.ts";

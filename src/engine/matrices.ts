@@ -10,9 +10,11 @@
 // - `profiler` is set by the engine (null when profiling is off). The engine times each provider call and books
 //   it as matmul; a provider that spends time turning stored weights into floats reports that part with
 //   `this.profiler?.add("get_w", layer, ms)` and the engine subtracts it from matmul. Make no timing call when
-//   profiler is null.
+//   profiler is null. Bytes go to `this.profiler?.addBytes(category, layer, n)`: "matmul" for the weight bytes the
+//   kernels read, "get_w" for packed bytes dequantized, "other" for embedding rows (layer -1 for wcls and embed).
 // - Swap the provider on a live model with `setMatrices(model, provider)`: the next forward call uses it.
 // - Providers read the model's current kernel table (`host.kernels`) at call time, so kernel swaps apply too.
+import type {QuantKernels, WeightRegion} from "../quant/kernels.ts";
 import type {Kernels} from "./backend.ts";
 import type {Config, Weights} from "./model.ts";
 import type {Profiler} from "./profiler.ts";
@@ -29,11 +31,13 @@ export interface MatrixProvider {
   embed(out: Float32Array, token: number): void;
 }
 
-/** What a provider is built from: the model's config, its fp32 weights and its kernel table. */
+/** What a provider is built from: the model's config, its fp32 weights, its kernel tables and weight region. */
 export interface MatrixHost {
   readonly config: Config;
   readonly weights: Weights;
   kernels: Kernels;
+  quantKernels?: QuantKernels | null;
+  weightRegion?: WeightRegion | null;
 }
 
 /** (d, n) of matrix `name`: d output rows of n inputs. */
@@ -76,16 +80,20 @@ export function fp32Matrices(host: MatrixHost): MatrixProvider {
   return {
     kind: "fp32",
     profiler: null,
+    // shapes[name][0] rather than `const [d, n] = ...`: array destructuring may make an iterator per call
     matvec(out, x, name, layer) {
-      const [d, n] = shapes[name];
-      host.kernels.matvec(out, x, views[name][layer]!, n, d);
+      const shape = shapes[name];
+      host.kernels.matvec(out, x, views[name][layer]!, shape[1], shape[0]);
+      this.profiler?.addBytes("matmul", name === "wcls" ? -1 : layer, 4 * shape[0] * shape[1]);
     },
     matmul(out, x, T, name, layer) {
-      const [d, n] = shapes[name];
-      host.kernels.matmul(out, x, views[name][layer]!, T, n, d);
+      const shape = shapes[name];
+      host.kernels.matmul(out, x, views[name][layer]!, T, shape[1], shape[0]);
+      this.profiler?.addBytes("matmul", name === "wcls" ? -1 : layer, 4 * shape[0] * shape[1] * T);
     },
     embed(out, token) {
       for (let j = 0; j < dim; j++) out[j] = emb[token * dim + j]!;
+      this.profiler?.addBytes("other", -1, 4 * dim);
     }
   };
 }

@@ -1,5 +1,7 @@
 // A loaded model: Config, Weights (read-only), RunState, RoPE tables, and the three swappable parts the forward pass
-// goes through: the kernel table, the matrix provider, and the (optional) profiler and hooks.
+// goes through: the kernel table, the matrix provider, and the (optional) profiler and hooks. A fast backend also
+// hands the quant providers its fused kernels and a region of its memory (null: the TS reference and plain arrays).
+import type {QuantKernels, WeightRegion} from "../quant/kernels.ts";
 import {referenceKernels, type Kernels} from "./backend.ts";
 import type {HookTable} from "./hooks/hooks.ts";
 import {fp32Matrices, type MatrixProvider} from "./matrices.ts";
@@ -16,6 +18,10 @@ export interface Transformer {
   readonly norms: {att: Float32Array[]; ffn: Float32Array[]};
   readonly alloc: Alloc;
   kernels: Kernels;
+  /** fused quantized matvecs of the backend (null: the quant providers use the src/quant reference) */
+  quantKernels: QuantKernels | null;
+  /** memory the backend's kernels read fastest, for cached floats and placed blocks (null: plain arrays) */
+  weightRegion: WeightRegion | null;
   matrices: MatrixProvider;
   profiler: Profiler | null;
   hooks: HookTable | null;
@@ -26,10 +32,14 @@ export interface TransformerOptions {
   alloc?: Alloc;
   /** kernel table (default the reference ops) */
   kernels?: Kernels;
+  /** fused quantized kernels of the backend (default null: the src/quant reference) */
+  quantKernels?: QuantKernels | null;
+  /** the backend's region for weights the quant providers make (default null) */
+  weightRegion?: WeightRegion | null;
 }
 
 export function createTransformer(config: Config, weights: Weights, options: TransformerOptions = {}): Transformer {
-  const {alloc = defaultAlloc, kernels = referenceKernels} = options;
+  const {alloc = defaultAlloc, kernels = referenceKernels, quantKernels = null, weightRegion = null} = options;
   const model: Omit<Transformer, "matrices"> & {matrices?: MatrixProvider} = {
     config,
     weights,
@@ -38,6 +48,8 @@ export function createTransformer(config: Config, weights: Weights, options: Tra
     norms: {att: perLayer(weights.rmsAtt, config), ffn: perLayer(weights.rmsFfn, config)},
     alloc,
     kernels,
+    quantKernels,
+    weightRegion,
     profiler: null,
     hooks: null
   };

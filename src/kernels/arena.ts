@@ -4,6 +4,7 @@
 // created at that size, and `alloc` never grows it: a request past the end throws a message that says how much more
 // was needed. With `shared: true` the memory is a SharedArrayBuffer that worker threads can see (cross-origin
 // isolated pages and Node only).
+import type {WeightRegion} from "../quant/kernels.ts";
 
 /** Bytes below this offset are left to the module itself (it has no static data today; a page costs nothing). */
 export const ARENA_BASE = 65536;
@@ -94,3 +95,37 @@ export function createArena({bytes, shared = false}: ArenaSpec): Arena {
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+
+/**
+ * A WeightRegion of `bytes` taken from the arena now: the quant providers put cached floats, dequant scratch and
+ * placed blocks there (where the kernels read them), and empty it as a whole when their settings change.
+ */
+export function createWeightRegion(arena: Arena, bytes: number): WeightRegion {
+  const base = arena.allocBytes(bytes).byteOffset;
+  let next = 0;
+  let epoch = 0;
+  const take = (byteLength: number): number | null => {
+    const start = next;
+    if (start + byteLength > bytes) return null;
+    next = start + alignUp(byteLength);
+    return base + start;
+  };
+  return {
+    capacity: bytes,
+    get epoch() {
+      return epoch;
+    },
+    clear() {
+      next = 0;
+      epoch++;
+    },
+    floats(n) {
+      const at = take(4 * n);
+      return at === null ? null : new Float32Array(arena.buffer, at, n);
+    },
+    bytes(n) {
+      const at = take(n);
+      return at === null ? null : new Uint8Array(arena.buffer, at, n);
+    }
+  };
+}

@@ -1,10 +1,11 @@
 // A model on the fast kernels: one arena sized up front for the weights, the run state (decode and a prefill of
-// `prefillRows`), the RoPE tables and the kernels' scratch; the checkpoint is read straight into it and the
-// Transformer gets the wasm kernel table. With threads > 1 the arena is shared and workers split the matmuls.
+// `prefillRows`), the RoPE tables, the kernels' scratch and a weight region for the quant providers (cached floats,
+// placed blocks); the checkpoint is read straight into it and the Transformer gets the wasm kernel tables. With
+// threads > 1 the arena is shared and workers split the matmuls.
 import {readCheckpoint, readCheckpointHeader} from "../engine/checkpoint.ts";
-import {activationFloats, runStateFloats, weightsFloats, type Config} from "../engine/model.ts";
+import {activationFloats, ensureRows, runStateFloats, weightsFloats, type Config} from "../engine/model.ts";
 import {createTransformer, type Transformer} from "../engine/transformer.ts";
-import {ARENA_ALIGN, createArena} from "./arena.ts";
+import {ARENA_ALIGN, createArena, createWeightRegion} from "./arena.ts";
 import type {SpawnWorker} from "./threads.ts";
 import {createWasmKernels, kernelScratchBytes, type WasmKernels} from "./wasm-kernels.ts";
 
@@ -13,27 +14,41 @@ export interface FastModelOptions {
   threads?: number;
   spawn?: SpawnWorker;
   canBlock?: boolean;
-  /** the longest prefill the arena makes room for (default 1: decode only) */
+  /** the longest prefill the arena makes room for (default 1: decode only); longer prefills throw "arena full" */
   prefillRows?: number;
-  /** more arena bytes for the caller (e.g. quantized blocks of the weight modes) */
+  /** bytes of the weight region the quant providers use (default: every matrix as cached floats; 0: none) */
+  regionBytes?: number;
+  /** more arena bytes for the caller */
   extraBytes?: number;
 }
 
-/** Upper bound on the number of buffers a model takes (weights, 13 state buffers twice, RoPE): alignment slack. */
-const MAX_BUFFERS = 40;
+/** Upper bound on the number of buffers a model takes (weights, 13 state buffers twice, RoPE, region): alignment slack. */
+const MAX_BUFFERS = 48;
+
+/**
+ * Default weight region: the cached mode's floats of every matrix (the norms' few floats spare), the Q8 activation
+ * rows of a prefill, and alignment slack for each matrix. Fused blocks (at most 8.5 bits per weight) fit in the same
+ * room, and one mode uses the region at a time.
+ */
+export function defaultRegionBytes(c: Config, prefillRows = 1): number {
+  return 4 * (weightsFloats(c) + 2 * prefillRows * Math.max(c.dim, c.hiddenDim)) + 64 * ARENA_ALIGN * (c.nLayers + 2);
+}
 
 /** Arena bytes a model of this shape needs on the fast kernels. */
-export function fastModelBytes(
-  c: Config,
-  {threads = 1, prefillRows = 1, extraBytes = 0}: FastModelOptions = {}
-): number {
+export function fastModelBytes(c: Config, options: FastModelOptions = {}): number {
+  const {threads = 1, prefillRows = 1, extraBytes = 0} = options;
+  const regionBytes = options.regionBytes ?? defaultRegionBytes(c, prefillRows);
   const floats =
     weightsFloats(c) +
     runStateFloats(c, 1) +
     (prefillRows > 1 ? activationFloats(c, prefillRows) : 0) +
     c.seqLen * c.headSize;
   return (
-    4 * floats + MAX_BUFFERS * ARENA_ALIGN + kernelScratchBytes(Math.max(c.dim, c.hiddenDim), threads) + extraBytes
+    4 * floats +
+    MAX_BUFFERS * ARENA_ALIGN +
+    kernelScratchBytes(Math.max(c.dim, c.hiddenDim), threads) +
+    regionBytes +
+    extraBytes
   );
 }
 
@@ -42,13 +57,21 @@ export async function createFastModel(
   checkpoint: Uint8Array,
   options: FastModelOptions = {}
 ): Promise<{model: Transformer; fast: WasmKernels}> {
-  const {threads = 1, spawn, canBlock} = options;
+  const {threads = 1, spawn, canBlock, prefillRows = 1} = options;
   const config = readCheckpointHeader(checkpoint, checkpoint.byteLength);
   const arena = createArena({bytes: fastModelBytes(config, options), shared: threads > 1});
   const fast = await createWasmKernels({arena, maxN: Math.max(config.dim, config.hiddenDim), threads, spawn, canBlock});
   try {
     const {weights} = readCheckpoint(checkpoint, {alloc: arena.alloc});
-    const model = createTransformer(config, weights, {alloc: arena.alloc, kernels: fast.kernels});
+    const regionBytes = options.regionBytes ?? defaultRegionBytes(config, prefillRows);
+    const model = createTransformer(config, weights, {
+      alloc: arena.alloc,
+      kernels: fast.kernels,
+      quantKernels: fast.quant,
+      weightRegion: regionBytes > 0 ? createWeightRegion(arena, regionBytes) : null
+    });
+    // the prefill buffers now, so no prefill up to prefillRows allocates later (decode uses their first row)
+    ensureRows(model.state, config, prefillRows, arena.alloc);
     return {model, fast};
   } catch (error) {
     fast.close();

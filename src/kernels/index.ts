@@ -8,7 +8,7 @@ export {
   type WasmKernels,
   type WasmKernelsSpec
 } from "./wasm-kernels.ts";
-export {referenceQuantKernels, type QuantKernels} from "./quant-reference.ts";
+export {referenceQuantKernels, type QuantKernels, type WeightRegion} from "../quant/kernels.ts";
 export {threadsAvailable, type KernelWorker, type SpawnWorker} from "./threads.ts";
 export {spawnBrowserWorker} from "./threads.browser.ts";
 export {createFastModel, fastModelBytes, type FastModelOptions} from "./fast-model.ts";

@@ -1,15 +1,9 @@
 // The compiled kernel module, from the bytes scripts/build-wasm.js generated (base64 in kernels-wasm.gen.ts, so Node
 // and every bundler load it the same way, offline). Compiled once per variant: plain memory or shared memory.
+import {decodeBase64} from "../engine/base64.ts";
 import {KERNELS_WASM_PLAIN, KERNELS_WASM_SHARED} from "./kernels-wasm.gen.ts";
 
 const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
-
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 /** The kernel module for a plain (one thread) or shared (worker threads) memory. */
 export function kernelModule(shared: boolean): Promise<WebAssembly.Module> {

@@ -13,7 +13,7 @@ import {q8_0} from "../quant/formats/q8_0.ts";
 import type {QuantizedMatrix} from "../quant/index.ts";
 import {arenaBytes, type Arena} from "./arena.ts";
 import {kernelModule} from "./module.ts";
-import {referenceQuantKernels, type QuantKernels} from "./quant-reference.ts";
+import {referenceQuantKernels, type QuantKernels} from "../quant/kernels.ts";
 import {createThreadPool, type RowKernel, type SpawnWorker, type ThreadPool} from "./threads.ts";
 
 /** Row-split exports, in the op-index order workers share. */
@@ -92,6 +92,7 @@ type Exports = Record<RowOp, RowKernel> & {
   quantizeQ8(xq: number, xd: number, x: number, n: number): void;
   blockSums(xsum: number, x: number, n: number): void;
   rmsnorm(out: number, x: number, w: number, n: number, eps: number): number;
+  rmsnormRows(out: number, x: number, w: number, n: number, T: number, scales: number, eps: number): void;
   rmsnormWithScale(out: number, x: number, w: number, n: number, scale: number): void;
   softmax(out: number, x: number, n: number): void;
   swiglu(out: number, gate: number, up: number, n: number): void;
@@ -208,6 +209,23 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
       }
       calls.wasm++;
       return ex.rmsnorm(out.byteOffset, x.byteOffset, w.byteOffset, n, RMSNORM_EPS);
+    },
+    rmsnormRows(out, x, w, n, T, scales) {
+      if (!(
+        owns(out) &&
+        owns(x) &&
+        owns(w) &&
+        owns(scales) &&
+        out.length >= T * n &&
+        x.length >= T * n &&
+        w.length >= n &&
+        scales.length >= T
+      )) {
+        calls.fallback++;
+        return ref.rmsnormRows(out, x, w, n, T, scales);
+      }
+      calls.wasm++;
+      ex.rmsnormRows(out.byteOffset, x.byteOffset, w.byteOffset, n, T, scales.byteOffset, RMSNORM_EPS);
     },
     rmsnormWithScale(out, x, w, n, scale) {
       if (!(owns(out) && owns(x) && owns(w) && out.length >= n && x.length >= n && w.length >= n)) {
@@ -328,6 +346,13 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
   };
 
   const quant: QuantKernels = {
+    place(q, bytes) {
+      if (!(FUSED.has(q.codec) && q.codec.headerBytes === 0 && q.blocksPerRow * QK <= maxN) || owns(q.data)) return q;
+      const data = bytes(q.data.byteLength);
+      if (!data || !owns(data)) return q;
+      data.set(q.data);
+      return {...q, data};
+    },
     matvecQuant(out, x, q) {
       const k = fusedFor(out, x, q);
       if (!k) {

@@ -8,9 +8,11 @@ import {f16Table, f32ToF16} from "./fp16.ts";
 import {q8_0, quantizeBlockQ8_0} from "./formats/q8_0.ts";
 
 const QK = 32;
+/** the float32 d of the block being quantized */
+const d32 = new Float32Array(1);
 
-/** Buffers for quantizing vectors of length len. */
-export function createQ8Vector(len: number): Q8Vector {
+/** Buffers for quantizing vectors of length len; `alloc` places xq, the vector fp32 kernels read (default a new array). */
+export function createQ8Vector(len: number, alloc: (n: number) => Float32Array = (n) => new Float32Array(n)): Q8Vector {
   const n = len - (len % QK);
   const nb = n / QK;
   return {
@@ -18,7 +20,7 @@ export function createQ8Vector(len: number): Q8Vector {
     d: new Float32Array(nb),
     s: new Float32Array(nb),
     qs: new Int8Array(n),
-    xq: new Float32Array(len),
+    xq: alloc(len),
     blocks: new Uint8Array(nb * q8_0.blockBytes)
   };
 }
@@ -30,7 +32,7 @@ export function quantizeQ8(v: Q8Vector, x: Float32Array): Q8Vector {
   const f16 = f16Table();
   for (let b = 0; b < nb; b++) {
     const o = b * q8_0.blockBytes;
-    const d32 = quantizeBlockQ8_0(blocks, o, x, b * QK);
+    quantizeBlockQ8_0(blocks, o, x, b * QK, d32, 0);
     let sum = 0;
     for (let j = 0; j < QK; j++) {
       const q = (blocks[o + 2 + j]! << 24) >> 24;
@@ -38,7 +40,7 @@ export function quantizeQ8(v: Q8Vector, x: Float32Array): Q8Vector {
       sum += q;
     }
     v.d[b] = f16[blocks[o]! | (blocks[o + 1]! << 8)]!;
-    v.s[b] = f16[f32ToF16(Math.fround(sum * d32))]!;
+    v.s[b] = f16[f32ToF16(Math.fround(sum * d32[0]!))]!;
   }
   q8_0.dequantize(v.xq, 0, blocks, 0, nb);
   for (let i = v.n; i < v.xq.length; i++) v.xq[i] = x[i]!;

@@ -60,7 +60,7 @@ export function tailNote(q: QuantizedMatrix): string | null {
 export function dequantizeRow(out: Float32Array, q: QuantizedMatrix, r: number): void {
   const {codec, cols, blocksPerRow, tailLen} = q;
   codec.dequantize(out, 0, q.data, codec.headerBytes + r * q.rowBytes, blocksPerRow);
-  out.set(q.tail.subarray(r * tailLen, (r + 1) * tailLen), cols - tailLen);
+  for (let j = 0, t = r * tailLen, o = cols - tailLen; j < tailLen; j++) out[o + j] = q.tail[t + j]!;
 }
 
 /** All of W, dequantized: out (rows·cols,). */

@@ -3,6 +3,9 @@
 // mode switches; `update()` swaps spec, mode or activation setting in place, effective on the next call.
 // Accounting (counters): get_w time (only while a profiler is attached; reported to it), bytes dequantized, bytes of
 // weights the kernels read (float32 matrices in fp32/dequant/cached, packed blocks in fused), tokens embedded.
+// On a fast backend (host.quantKernels, host.weightRegion) fused mode runs the backend's kernels on copies of the
+// blocks placed in its memory, and the cached / dequant floats live in its region so its fp32 kernels read them.
+// A decode step in fp32, cached or fused mode allocates nothing (test/kernels/fast-model.test.ts counts).
 import {layerViews, matrixShape, MATRIX_NAMES, type MatrixHost, type MatrixProvider} from "../engine/matrices.ts";
 import type {MatrixName as EngineMatrix} from "../engine/matrices.ts";
 import type {Profiler} from "../engine/profiler.ts";
@@ -10,11 +13,10 @@ import type {Transformer} from "../engine/transformer.ts";
 import {setMatrices} from "../engine/transformer.ts";
 import {createQ8Vector, quantizeQ8} from "./act.ts";
 import type {Q8Vector} from "./codec.ts";
+import {referenceQuantKernels} from "./kernels.ts";
 import {
   dequantizeMatrix,
   dequantizeRow,
-  matvecQuant,
-  matvecQuantQ8,
   quantizeMatrix,
   quantizedBytes,
   tailNote,
@@ -86,19 +88,34 @@ export interface QuantMatrices extends MatrixProvider {
   effective(name: MatrixName, layer: number): Float32Array;
 }
 
-const zeroCounters = (): QuantCounters => ({tokens: 0, products: 0, getWMs: 0, bytesDequantized: 0, bytesRead: 0});
+/** The counters in one Float64Array (slots below): a number field of a plain object may box every store of a float. */
+const COUNTER = {tokens: 0, products: 1, getWMs: 2, bytesDequantized: 3, bytesRead: 4} as const;
 
 export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): QuantMatrices {
   const {config} = host;
+  const kernels = host.quantKernels ?? referenceQuantKernels();
+  const region = host.weightRegion ?? null;
   const packedStore = new Map<string, QuantizedMatrix>();
   /** (rows, cols) dequantized floats per packed matrix, kept by the cached mode for one spec and one mode */
   const cache = new Map<QuantizedMatrix, Float32Array>();
+  /** packed matrix -> the copy the fast kernels read (fused mode on a fast backend) */
+  const placed = new Map<QuantizedMatrix, QuantizedMatrix>();
   const actVectors = new Map<number, Q8Vector>();
   const actRows = new Map<number, Float32Array>();
   let settings = toQuantSettings(spec);
-  let entries = new Map<string, Entry>();
-  let counters = zeroCounters();
-  const key = (name: MatrixName, layer: number) => `${name}.${layer}`;
+  /** entries by matrix name, then layer (tok_embeddings and wcls have layer 0 only) */
+  let entries = {} as Record<MatrixName, Entry[]>;
+  const counts = new Float64Array(5);
+  /** the region's epoch when this provider last emptied it; -1: not ours (yet, or again after a build) */
+  let regionEpoch = -1;
+  /** dequant mode on a fast backend: one matrix of floats in the region, rewritten by every call */
+  let scratch: Float32Array | null = null;
+  const maxMatrixFloats = Math.max(
+    ...(["tok_embeddings", ...MATRIX_NAMES] as const).map((name) => {
+      const [d, n] = matrixShape(config, name);
+      return d * n;
+    })
+  );
 
   function packed(name: MatrixName, layer: number, format: string, w: Float32Array, rows: number, cols: number) {
     // a shared classifier is the embedding table: one packed copy serves both when their formats agree
@@ -111,7 +128,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
 
   function build(): void {
     checkSpecLayers(settings.quant, config.nLayers);
-    const next = new Map<string, Entry>();
+    const next = {} as Record<MatrixName, Entry[]>;
     const used = new Set<string>();
     const add = (name: MatrixName, layer: number, w: Float32Array) => {
       const [rows, cols] = matrixShape(config, name);
@@ -122,54 +139,98 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
         used.add(p.id);
         q = p.q;
       }
-      next.set(key(name, layer), {name, layer, rows, cols, fp32: w, format, packed: q});
+      (next[name] ??= [])[layer] = {name, layer, rows, cols, fp32: w, format, packed: q};
     };
     add("tok_embeddings", 0, host.weights.tokEmbeddings);
     for (const name of MATRIX_NAMES) layerViews(host, name).forEach((w, l) => add(name, l, w));
     for (const id of packedStore.keys()) if (!used.has(id)) packedStore.delete(id);
-    cache.clear();
+    dropCopies();
+    regionEpoch = -1;
     entries = next;
   }
-  build();
 
-  function entry(name: MatrixName, layer: number): Entry {
-    return entries.get(key(name, layer))!;
+  /** Forgets every float and placed copy made for the previous settings or region epoch. */
+  function dropCopies(): void {
+    cache.clear();
+    placed.clear();
+    actVectors.clear();
+    scratch = null;
   }
+
+  /** Empties the region for this provider's copies unless it still holds them (another provider may have used it). */
+  function claimRegion(): void {
+    if (!region || region.epoch === regionEpoch) return;
+    region.clear();
+    regionEpoch = region.epoch;
+    dropCopies();
+  }
+  build();
 
   function timed<T>(profiler: Profiler | null, layer: number, work: () => T): T {
     if (!profiler) return work();
     const t0 = performance.now();
     const result = work();
     const ms = performance.now() - t0;
-    counters.getWMs += ms;
+    counts[COUNTER.getWMs] += ms;
     profiler.add("get_w", layer, ms);
     return result;
   }
 
+  /** (n) floats where the backend's kernels read them: the region when it has room, else a fresh array. */
+  function regionFloats(n: number): Float32Array {
+    return region?.floats(n) ?? new Float32Array(n);
+  }
+
   /** The float32 matrix the non-fused modes multiply with, dequantizing as the mode says. */
   function floats(e: Entry, profiler: Profiler | null): Float32Array {
-    if (!e.packed) return e.fp32;
-    const hit = cache.get(e.packed);
-    if (hit) return hit;
-    const w = timed(profiler, e.name === "wcls" ? -1 : e.layer, () => {
-      const out = new Float32Array(e.rows * e.cols);
-      dequantizeMatrix(out, e.packed!);
+    const q = e.packed;
+    if (!q) return e.fp32;
+    // the miss path is its own function: its closure would make every call here allocate a context
+    return cache.get(q) ?? dequantized(e, q, profiler);
+  }
+
+  function dequantized(e: Entry, q: QuantizedMatrix, profiler: Profiler | null): Float32Array {
+    const cached = settings.weights === "cached";
+    const n = e.rows * e.cols;
+    const layer = e.name === "wcls" ? -1 : e.layer;
+    const w = timed(profiler, layer, () => {
+      // dequant: a fresh array every call, as the simulated-quantization trap does; on a fast backend one scratch
+      // matrix in its memory instead, so its fp32 kernels (not the TS fallback) multiply with the result
+      let out: Float32Array;
+      if (cached) out = regionFloats(n);
+      else if (region) out = (scratch ??= regionFloats(maxMatrixFloats)).subarray(0, n);
+      else out = new Float32Array(n);
+      dequantizeMatrix(out, q);
       return out;
     });
-    counters.bytesDequantized += quantizedBytes(e.packed);
-    if (settings.weights === "cached") cache.set(e.packed, w);
+    counts[COUNTER.bytesDequantized] += quantizedBytes(q);
+    profiler?.addBytes("get_w", layer, quantizedBytes(q));
+    if (cached) cache.set(q, w);
     return w;
   }
 
-  /** X (T, n) as the kernels see it: quantized to Q8_0 per row when act = q8_0 and the matrix is quantized. */
-  function activations(e: Entry, x: Float32Array, T: number): Float32Array | Q8Vector[] {
+  /** The copy of a packed matrix the fused kernels run fastest (placed on first use). */
+  function fusedMatrix(q: QuantizedMatrix): QuantizedMatrix {
+    let p = placed.get(q);
+    if (!p) placed.set(q, (p = kernels.place && region ? kernels.place(q, (n) => region.bytes(n)) : q));
+    return p;
+  }
+
+  /** x (n,) quantized to Q8_0 once; its dequantized values are what the fp32 kernels multiply with. */
+  function actVector(n: number): Q8Vector {
+    let v = actVectors.get(n);
+    if (!v) actVectors.set(n, (v = createQ8Vector(n, regionFloats)));
+    return v;
+  }
+
+  /** X (T, n) as the non-fused kernels see it: quantized to Q8_0 per row when act = q8_0 and the matrix is quantized. */
+  function activations(e: Entry, x: Float32Array, T: number): Float32Array {
     if (settings.act === "fp32" || !e.packed) return x;
     const n = e.cols;
-    let v = actVectors.get(n);
-    if (!v) actVectors.set(n, (v = createQ8Vector(n)));
-    if (T === 1) return [quantizeQ8(v, x.subarray(0, n))];
+    const v = actVector(n);
+    if (T === 1) return quantizeQ8(v, x).xq;
     let rows = actRows.get(n);
-    if (!rows || rows.length < T * n) actRows.set(n, (rows = new Float32Array(T * n)));
+    if (!rows || rows.length < T * n) actRows.set(n, (rows = regionFloats(T * n)));
     for (let t = 0; t < T; t++) rows.set(quantizeQ8(v, x.subarray(t * n, (t + 1) * n)).xq, t * n);
     return rows.subarray(0, T * n);
   }
@@ -182,26 +243,41 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     name: EngineMatrix,
     layer: number
   ) {
-    const e = entry(name, layer);
-    const {rows: d, cols: n} = e;
-    counters.products++;
+    claimRegion();
+    const e = entries[name][layer]!;
+    const d = e.rows;
+    const n = e.cols;
+    const bookLayer = name === "wcls" ? -1 : layer;
+    counts[COUNTER.products]++;
     if (settings.weights === "fused" && e.packed) {
-      counters.bytesRead += quantizedBytes(e.packed) * T;
+      const q = fusedMatrix(e.packed);
+      const bytes = quantizedBytes(q) * T;
+      counts[COUNTER.bytesRead] += bytes;
+      this.profiler?.addBytes("matmul", bookLayer, bytes);
+      const q8 = settings.act === "q8_0";
+      if (T === 1) {
+        if (q8) kernels.matvecQuantQ8(out, x, q);
+        else kernels.matvecQuant(out, x, q);
+        return;
+      }
       for (let t = 0; t < T; t++) {
         const xt = x.subarray(t * n, (t + 1) * n);
         const ot = out.subarray(t * d, (t + 1) * d);
-        if (settings.act === "q8_0") matvecQuantQ8(ot, (activations(e, xt, 1) as Q8Vector[])[0]!, e.packed);
-        else matvecQuant(ot, xt, e.packed);
+        if (q8) kernels.matvecQuantQ8(ot, xt, q);
+        else kernels.matvecQuant(ot, xt, q);
       }
       return;
     }
     const w = floats(e, this.profiler);
-    counters.bytesRead += 4 * d * n * T;
-    const a = activations(e, x, T);
-    const xs = Array.isArray(a) ? a[0]!.xq : a;
+    counts[COUNTER.bytesRead] += 4 * d * n * T;
+    this.profiler?.addBytes("matmul", bookLayer, 4 * d * n * T);
+    const xs = activations(e, x, T);
     if (T === 1) host.kernels.matvec(out, xs, w, n, d);
     else host.kernels.matmul(out, xs, w, T, n, d);
   }
+
+  /** Every entry, the embedding table first, then MATRIX_NAMES order by layer. */
+  const allEntries = (): Entry[] => [entries.tok_embeddings[0]!, ...MATRIX_NAMES.flatMap((name) => entries[name])];
 
   const provider: QuantMatrices = {
     get kind() {
@@ -219,21 +295,24 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       product.call(this, out, x, T, name, layer);
     },
     embed(out, token) {
-      const e = entry("tok_embeddings", 0);
+      claimRegion();
+      const e = entries.tok_embeddings[0]!;
       const D = e.cols;
-      counters.tokens++;
+      counts[COUNTER.tokens]++;
       if (!e.packed || settings.weights === "cached") {
         // cached: the whole table is dequantized once, then rows are copied
         const w = floats(e, null);
-        for (let j = 0; j < D; j++) out[j] = w[token * D + j]!;
-        counters.bytesRead += 4 * D;
+        for (let j = 0, o = token * D; j < D; j++) out[j] = w[o + j]!;
+        counts[COUNTER.bytesRead] += 4 * D;
+        this.profiler?.addBytes("other", -1, 4 * D);
         return;
       }
       // dequant and fused: only the token's row is dequantized, as ggml's get_rows does
       dequantizeRow(out, e.packed, token);
       const rowBytes = e.packed.rowBytes + 4 * e.packed.tailLen;
-      counters.bytesDequantized += rowBytes;
-      counters.bytesRead += rowBytes;
+      counts[COUNTER.bytesDequantized] += rowBytes;
+      counts[COUNTER.bytesRead] += rowBytes;
+      this.profiler?.addBytes("other", -1, rowBytes);
     },
     update(next) {
       const merged = toQuantSettings({
@@ -246,9 +325,13 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       settings = merged;
       if (specChanged || modeChanged) build(); // drops every cached float
     },
-    counters: () => ({...counters}),
+    counters: () => {
+      const c = {} as QuantCounters;
+      for (const [name, slot] of Object.entries(COUNTER)) c[name as keyof QuantCounters] = counts[slot]!;
+      return c;
+    },
     resetCounters() {
-      counters = zeroCounters();
+      counts.fill(0);
     },
     residency() {
       let packedBytes = 0;
@@ -258,7 +341,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       let bits = 0;
       let weights = 0;
       const seen = new Set<QuantizedMatrix>();
-      for (const e of entries.values()) {
+      for (const e of allEntries()) {
         const shared = e.name === "wcls" && config.sharedClassifier;
         if (!shared) fp32Bytes += 4 * e.rows * e.cols;
         if (e.packed && !seen.has(e.packed)) {
@@ -273,7 +356,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       return {packedBytes, cachedFloatBytes, fp32Bytes, bpw: bits / weights};
     },
     report() {
-      return [...entries.values()].map((e) => ({
+      return allEntries().map((e) => ({
         name: e.name,
         layer: e.layer,
         rows: e.rows,
@@ -285,7 +368,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       }));
     },
     effective(name, layer) {
-      const e = entry(name, layer);
+      const e = entries[name][layer]!;
       if (!e.packed) return e.fp32;
       const out = new Float32Array(e.rows * e.cols);
       dequantizeMatrix(out, e.packed);

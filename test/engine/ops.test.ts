@@ -6,6 +6,7 @@ import {
   matmul,
   matvec,
   rmsnorm,
+  rmsnormRows,
   rope,
   ropeTables,
   softmax,
@@ -52,6 +53,20 @@ describe("ops", () => {
     rmsnorm(out, x, w, 64);
     rmsnorm(x, x, w, 64);
     expect(x).toEqual(out);
+  });
+
+  it("rmsnormRows(out, x, w, n, T, scales) normalizes each row as rmsnorm and stores its scale", () => {
+    const [n, T] = [64, 3];
+    const x = lcg(n * T, 6);
+    const w = lcg(n, 7);
+    const out = new Float32Array(n * T);
+    const scales = new Float32Array(T);
+    rmsnormRows(out, x, w, n, T, scales);
+    for (let t = 0; t < T; t++) {
+      const row = new Float32Array(n);
+      expect(scales[t]).toBe(rmsnorm(row, x.subarray(t * n, (t + 1) * n), w, n));
+      expect(out.subarray(t * n, (t + 1) * n)).toEqual(row);
+    }
   });
 
   it("ropeTables(seqLen, headSize) holds cos/sin of pos·10000^(-2i/headSize)", () => {

@@ -53,10 +53,14 @@ describe("profiler", () => {
     const reference = forward(model, 5, 0).slice();
     setMatrices(model, provider);
     const profiler = setProfiler(model, true)!;
+    const t0 = performance.now();
     expect(forward(model, 5, 0)).toEqual(reference);
+    const wallMs = performance.now() - t0;
     expect(calls).toBe(7 * model.config.nLayers + 1);
     const report = profiler.report();
     expectClose(report.byCategory.get_w, calls * GET_W_MS, {rtol: 1e-9});
-    expect(report.byCategory.matmul).toBeLessThan(calls * GET_W_MS); // the fake get_w took no real time
+    // the fake get_w took no real time: booked as get_w and taken out of matmul, the total stays the real time
+    // (booked on top of matmul it would exceed the wall clock by calls × GET_W_MS, whatever the machine's load)
+    expect(report.totalMs).toBeLessThanOrEqual(wallMs + 1e-9);
   });
 });

@@ -93,6 +93,18 @@ describe("wasm kernels (one thread) vs the reference ops", () => {
     });
   }
 
+  it("rmsnormRows(out, x, w, 288, 5, scales) normalizes every row like the reference, scales included", () => {
+    const [n, T] = [288, 5];
+    const x = data(n * T, 7, 3);
+    const w = data(n, 8);
+    const [out, scales] = [arena.alloc(n * T), arena.alloc(T)];
+    const [expected, expectedScales] = [new Float32Array(n * T), new Float32Array(T)];
+    ref.rmsnormRows(expected, x, w, n, T, expectedScales);
+    expect(counted(() => wk.kernels.rmsnormRows(out, x, w, n, T, scales))).toEqual({wasm: 1, fallback: 0});
+    expectClose(scales, expectedScales, SCALE_TOL, "scales");
+    expectClose(out, expected, ELEMENTWISE_TOL, "rmsnormRows");
+  });
+
   for (const [n, offset] of [
     [256, 0],
     [37, 5],

@@ -1,6 +1,6 @@
 export {matvec} from "./matvec.ts";
 export {matmul} from "./matmul.ts";
-export {rmsnorm, rmsnormWithScale, RMSNORM_EPS} from "./rmsnorm.ts";
+export {rmsnorm, rmsnormWithScale, rmsnormRows, RMSNORM_EPS} from "./rmsnorm.ts";
 export {rope, ropeTables, ROPE_THETA, type RopeTables} from "./rope.ts";
 export {softmax} from "./softmax.ts";
 export {swiglu} from "./swiglu.ts";

@@ -4,7 +4,7 @@ export {matvec} from "./matvec";
 export {matmul} from "./matmul";
 export {matvecQ8_0, matvecQ4_0, matvecQ4_1, blockSums} from "./quant-matvec";
 export {quantizeQ8, matvecQ8_0Q8, matvecQ4_0Q8, matvecQ4_1Q8} from "./quant-dot";
-export {rmsnorm, rmsnormWithScale} from "./norm";
+export {rmsnorm, rmsnormRows, rmsnormWithScale} from "./norm";
 export {softmax} from "./softmax";
 export {swiglu} from "./swiglu";
 export {rope} from "./rope";

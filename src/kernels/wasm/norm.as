@@ -22,6 +22,14 @@ export function rmsnorm(out: usize, x: usize, w: usize, n: i32, eps: f64): f64 {
   return scale;
 }
 
+/** rmsnorm of T contiguous rows of n, each scale stored as f32 at scales + 4t (nothing returned to JS). */
+export function rmsnormRows(out: usize, x: usize, w: usize, n: i32, T: i32, scales: usize, eps: f64): void {
+  for (let t = 0; t < T; t++) {
+    const o = <usize>t * <usize>n << 2;
+    store<f32>(scales + (<usize>t << 2), <f32>rmsnorm(out + o, x + o, w, n, eps));
+  }
+}
+
 export function rmsnormWithScale(out: usize, x: usize, w: usize, n: i32, scale: f64): void {
   const inv = <f32>(1 / scale);
   const inv4 = f32x4.splat(inv);

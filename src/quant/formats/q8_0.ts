@@ -10,16 +10,27 @@ import {inverse} from "./ggml-block.ts";
 const QK = 32;
 const BYTES = 34;
 
-/** One block of quantize_row_q8_0_ref: x[xo..xo+32) -> out[o..o+34); returns the float32 d before fp16 rounding. */
-export function quantizeBlockQ8_0(out: Uint8Array, o: number, x: Float32Array, xo: number): number {
+/**
+ * One block of quantize_row_q8_0_ref: x[xo..xo+32) -> out[o..o+34); the float32 d before fp16 rounding goes to
+ * d32[at] (Q8_1's sum needs it). Returns nothing: a float returned from a call the JIT does not inline is boxed.
+ */
+export function quantizeBlockQ8_0(
+  out: Uint8Array,
+  o: number,
+  x: Float32Array,
+  xo: number,
+  d32: Float32Array,
+  at: number
+) {
   let amax = 0;
   for (let j = 0; j < QK; j++) amax = Math.max(amax, Math.abs(x[xo + j]!));
   const d = Math.fround(amax / 127);
   const id = inverse(d);
   writeF16(out, o, d);
   for (let j = 0; j < QK; j++) out[o + 2 + j] = roundHalfAway(Math.fround(x[xo + j]! * id)) & 0xff;
-  return d;
+  d32[at] = d;
 }
+const unusedD = new Float32Array(1);
 
 export const q8_0: Codec = {
   name: "q8_0",
@@ -28,7 +39,7 @@ export const q8_0: Codec = {
   headerBytes: 0,
   bpw: (BYTES * 8) / QK,
   quantizeRef(out, o, x, xo, nBlocks) {
-    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK) quantizeBlockQ8_0(out, o, x, xo);
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK) quantizeBlockQ8_0(out, o, x, xo, unusedD, 0);
   },
   dequantize(out, oo, src, so, nBlocks) {
     const f16 = f16Table();
