@@ -10,13 +10,33 @@ export interface ContinuationOptions {
   signal?: AbortSignal;
 }
 
-/** The generated tokens as text (temperature 0: each step takes the most likely token), up to BOS or seq_len. */
-export async function greedyContinuation(
+/** The run in flight on each model: a generation spans many event-loop turns with its hooks installed. */
+const inFlight = new WeakMap<Transformer, Promise<unknown>>();
+
+/**
+ * The generated tokens as text (temperature 0: each step takes the most likely token), up to BOS or seq_len. Runs on
+ * one model are queued, so a newer run starts only after an older (cancelled) one has removed its hooks.
+ */
+export function greedyContinuation(
+  model: Transformer,
+  tokenizer: Tokenizer,
+  prompt: readonly number[],
+  options: ContinuationOptions
+): Promise<string[]> {
+  const run = (inFlight.get(model) ?? Promise.resolve())
+    .catch(() => undefined)
+    .then(() => continuation(model, tokenizer, prompt, options));
+  inFlight.set(model, run);
+  return run;
+}
+
+async function continuation(
   model: Transformer,
   tokenizer: Tokenizer,
   prompt: readonly number[],
   {steps, patches = [], signal}: ContinuationOptions
 ): Promise<string[]> {
+  signal?.throwIfAborted();
   const removers = patches.flatMap((p) => patchHooks(p, model.config.nLayers)).map(([n, fn]) => addHook(model, n, fn));
   const out: string[] = [];
   try {
