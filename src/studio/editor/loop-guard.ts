@@ -18,19 +18,25 @@ export type LoopGuard = () => void;
 export function loopGuard(budgetMs = LOOP_BUDGET_MS, now: () => number = () => performance.now()): LoopGuard {
   let count = 0;
   let start = -1;
+  let exceeded = false;
+  const fail = () => {
+    throw new LoopBudgetExceeded(
+      `a loop ran for more than ${budgetMs / 1000} s without letting the page respond, so it was stopped. ` +
+        "Make it do less, or let the page breathe between steps: await new Promise(requestAnimationFrame)"
+    );
+  };
   return () => {
+    if (exceeded) fail();
     if ((++count & 1023) !== 0) return;
     const t = now();
     if (start < 0) {
       start = t;
-      setTimeout(() => (start = -1), 0);
+      setTimeout(() => ((start = -1), (exceeded = false)), 0);
       return;
     }
     if (t - start > budgetMs) {
-      throw new LoopBudgetExceeded(
-        `a loop ran for more than ${budgetMs / 1000} s without letting the page respond, so it was stopped. ` +
-          "Make it do less, or let the page breathe between steps: await new Promise(requestAnimationFrame)"
-      );
+      exceeded = true;
+      fail();
     }
   };
 }

@@ -46,7 +46,8 @@ export class Session {
     this.source = {kind: "file"};
     this.trusted = true;
     this.main = document.querySelector("main")!;
-    addEventListener("pagehide", () => this.flush());
+    // Edits typed in the last moments before the page goes away are written now.
+    addEventListener("pagehide", () => this.saveTimer && this.flush());
   }
 
   /** `/notebooks/rounding.html`: where relative imports of the cells resolve from. */

@@ -31,6 +31,11 @@ export function cellFigure({cell, output, alt, provenance}: CellExport, includeC
       ? `<pre style="${CODE_STYLE}"><code class="language-${cell.mode}">${escapeHtml(cell.value)}</code></pre>`
       : "";
   const copy = staticCopy(output);
+  // A static copy shows everything: no scroll box (an Inputs.table scrolls in the page) may hide rows on paper.
+  for (const element of [copy, ...copy.querySelectorAll<HTMLElement>("*")] as HTMLElement[]) {
+    if (/auto|scroll|hidden/.test(element.style.overflow ?? "")) element.style.overflow = "visible";
+    if (element.style.maxHeight) element.style.maxHeight = "none";
+  }
   copy.setAttribute("role", "img");
   copy.setAttribute("aria-label", alt);
   return (
