@@ -1,10 +1,16 @@
-// The model a command runs: the checkpoint and tokenizer given, or the built-in default.
-import {loadDefaultModel} from "../engine/default-model.ts";
-import {loadModelFromFiles} from "../engine/load.node.ts";
-import type {LoadedModel} from "../engine/load.ts";
+// The model a command runs: the checkpoint and tokenizer given, or the built-in default, on the kernels --kernels
+// names (wasm by default, with --threads worker threads) through the engine's createModel.
+import {createModel, type RunningModel} from "../engine/create-model.ts";
+import {DEFAULT_MODEL_FILES} from "../engine/default-model.ts";
+import {readModelFiles} from "../engine/load.node.ts";
+import {spawnNodeWorker} from "../kernels/threads.node.ts";
 import type {ModelOptions} from "./options.ts";
 
-export function loadModelFor(options: Pick<ModelOptions, "model" | "tokenizer">): Promise<LoadedModel> {
-  if (options.model === undefined) return Promise.resolve(loadDefaultModel());
-  return loadModelFromFiles(options.model, options.tokenizer!);
+export async function loadModelFor(
+  options: Pick<ModelOptions, "model" | "tokenizer" | "kernels" | "threads">
+): Promise<RunningModel> {
+  const files =
+    options.model === undefined ? DEFAULT_MODEL_FILES() : await readModelFiles(options.model, options.tokenizer!);
+  const {kernels, threads} = options;
+  return createModel(files.checkpoint, files.tokenizer, {kernels, threads, spawn: spawnNodeWorker});
 }

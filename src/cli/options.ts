@@ -1,6 +1,7 @@
 // Command-line options: each command declares OptionSpecs; one parser turns argv into raw values (unknown flags throw
 // `invalid option: --x`), and normalizers (`toModelOptions`) turn raw values into typed options with defaults.
 // The options every model-running command shares are MODEL_OPTIONS; add a shared flag there, once.
+import {toKernelSet, type KernelSet} from "../engine/create-model.ts";
 import {QUANT_OPTIONS, quantSettingsFromRaw} from "../quant/options.ts";
 import type {QuantSettingsSpec} from "../quant/modes.ts";
 
@@ -25,7 +26,13 @@ export const MODEL_OPTIONS: OptionSpec[] = [
   {name: "temperature", type: "number", arg: "F", help: "0 = greedy (default 1)"},
   {name: "top-p", type: "number", arg: "F", help: "nucleus sampling mass in (0, 1] (default 0.9)"},
   {name: "seed", type: "int", arg: "N", help: "sampling seed, a positive integer (default 42)"},
-  {name: "threads", type: "int", arg: "N", help: "threads for kernels that use them (default 1)"},
+  {
+    name: "kernels",
+    type: "string",
+    arg: "K",
+    help: "wasm (default: WebAssembly SIMD) | ts (the plain TS reference ops)"
+  },
+  {name: "threads", type: "int", arg: "N", help: "threads for the wasm kernels' large matrix products (default 1)"},
   {name: "json", type: "boolean", help: "print one JSON object instead of text"},
   ...QUANT_OPTIONS
 ];
@@ -92,6 +99,7 @@ export interface ModelOptions {
   temperature: number;
   topP: number;
   seed: number;
+  kernels: KernelSet;
   threads: number;
   json: boolean;
   /** --quant / --weights / --act, validated; null when none is given */
@@ -124,10 +132,20 @@ export function toModelOptions(raw: RawOptions): ModelOptions {
     temperature,
     topP,
     seed: toInt(raw, "seed", {min: 1}) ?? 42,
-    threads: toInt(raw, "threads", {min: 1}) ?? 1,
+    kernels: toKernelSet((raw.kernels as string | undefined) ?? "wasm"),
+    threads: toThreads(raw),
     json: raw.json === true,
     quant: quantSettingsFromRaw(raw)
   };
+}
+
+/** at most this many threads (the kernels' pool limit) */
+const MAX_THREADS = 16;
+
+function toThreads(raw: RawOptions): number {
+  const threads = toInt(raw, "threads", {min: 1}) ?? 1;
+  if (threads > MAX_THREADS) throw new Error(`invalid threads: ${threads} (1..${MAX_THREADS})`);
+  return threads;
 }
 
 export function usage(specs: OptionSpec[]): string {

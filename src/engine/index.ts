@@ -40,4 +40,12 @@ export {
   seededCheckpoint,
   byteTokenizer
 } from "./default-model.ts";
+export {
+  createModel,
+  toKernelSet,
+  KERNEL_SETS,
+  type KernelSet,
+  type ModelSpec,
+  type RunningModel
+} from "./create-model.ts";
 export * from "./hooks/index.ts";

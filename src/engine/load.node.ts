@@ -9,6 +9,17 @@ export async function loadModelFromFiles(
   tokenizerPath: string,
   options: LoadOptions = {}
 ): Promise<LoadedModel> {
+  const {checkpoint, tokenizer} = await readModelFiles(checkpointPath, tokenizerPath, options.maxBytes);
+  options.onProgress?.(checkpoint.byteLength, checkpoint.byteLength);
+  return loadModelFromBytes(checkpoint, tokenizer, options);
+}
+
+/** The bytes of a checkpoint and tokenizer file, the checkpoint's header and memory need checked before reading it. */
+export async function readModelFiles(
+  checkpointPath: string,
+  tokenizerPath: string,
+  maxBytes = DEFAULT_MAX_BYTES
+): Promise<{checkpoint: Uint8Array; tokenizer: Uint8Array}> {
   const size = await fileSize(checkpointPath, "checkpoint");
   const header = new Uint8Array(Math.min(HEADER_BYTES, size));
   const file = await open(checkpointPath, "r");
@@ -17,11 +28,10 @@ export async function loadModelFromFiles(
   } finally {
     await file.close();
   }
-  checkMemory(readCheckpointHeader(header, size), options.maxBytes ?? DEFAULT_MAX_BYTES);
+  checkMemory(readCheckpointHeader(header, size), maxBytes);
   await fileSize(tokenizerPath, "tokenizer");
   const [checkpoint, tokenizer] = await Promise.all([readFile(checkpointPath), readFile(tokenizerPath)]);
-  options.onProgress?.(size, size);
-  return loadModelFromBytes(checkpoint, tokenizer, options);
+  return {checkpoint, tokenizer};
 }
 
 async function fileSize(path: string, what: string): Promise<number> {

@@ -5,6 +5,7 @@ import {describe, expect, it} from "vitest";
 import {expectClose} from "../helpers/expect-close.ts";
 import {describeWithFixtures, fixturePath} from "../helpers/fixtures.ts";
 import {CASES, LOGITS_ATOL, readCase} from "../engine/helpers.ts";
+import {DEFAULT_CONFIG} from "../../src/engine/default-model.ts";
 import {glassbox} from "./helpers.ts";
 
 const modelArgs = (json: {checkpoint: string; tokenizer: string}) => [
@@ -30,6 +31,24 @@ describeWithFixtures("llama2c", "glassbox generate against llama2.c", () => {
     expect(run.stderr).toMatch(/^achieved tok\/s: \d+/);
     expect(run.stdout).toBe(json.stdout_text + "\n");
   });
+
+  for (const [flags, backend] of [
+    [[], /^wasm-simd128 ×1 thread$/],
+    [["--kernels", "ts"], /^plain TS kernels$/],
+    [["--kernels", "wasm", "--threads", "2"], /^wasm-simd128 ×2 threads$/]
+  ] as const)
+    it(`glassbox generate ${flags.join(" ") || "(default kernels)"} --json runs on ${backend.source} with llama2.c's logits`, () => {
+      const {json, logits} = readCase(CASES[0]!);
+      const file = join(mkdtempSync(join(tmpdir(), "glassbox-")), "logits.f32");
+      const args = ["--tokens", json.input_tokens.join(","), "--logits", file, "--json", ...flags];
+      const run = glassbox("generate", ...modelArgs(json), ...args);
+      expect(run.stderr).toBe("");
+      const out = JSON.parse(run.stdout);
+      expect(out.kernels).toMatch(backend);
+      const bytes = readFileSync(file);
+      const rows = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      expectClose(rows, logits.subarray(0, rows.length), {atol: LOGITS_ATOL}, flags.join(" "));
+    });
 
   for (const name of CASES)
     it(`glassbox generate --tokens ... --logits FILE writes every logits row of ${name}`, () => {
@@ -90,7 +109,11 @@ describe("glassbox generate", () => {
     [["--steps", "abc"], /invalid steps: abc/],
     [["--model", "x.bin"], /invalid tokenizer: missing \(--model needs --tokenizer T/],
     [["--model", "/nonexistent.bin", "--tokenizer", "t.bin"], /cannot read checkpoint \/nonexistent.bin: no such file/],
-    [["--tokens", "1,999"], /token 999 at index 1 is out of range: the vocabulary has 259 tokens/]
+    [["--kernels", "gpu"], /^glassbox generate: invalid kernels: gpu\n$/],
+    [
+      ["--tokens", "1,999"],
+      new RegExp(`token 999 at index 1 is out of range: the vocabulary has ${DEFAULT_CONFIG.vocabSize} tokens`)
+    ]
   ];
   it("glassbox generate with bad options exits 1 with one clear line", () => {
     for (const [args, message] of errors) {

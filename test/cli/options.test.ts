@@ -28,6 +28,7 @@ describe("cli options", () => {
       temperature: 1,
       topP: 0.9,
       seed: 42,
+      kernels: "wasm",
       threads: 1,
       json: false,
       quant: null
@@ -35,6 +36,8 @@ describe("cli options", () => {
   });
   it("toModelOptions(raw) refuses bad values", () => {
     expect(() => toModelOptions({temperature: "-1"})).toThrow("invalid temperature: -1");
+    expect(() => toModelOptions({kernels: "gpu"})).toThrow("invalid kernels: gpu");
+    expect(() => toModelOptions({threads: "17"})).toThrow("invalid threads: 17");
     expect(() => toModelOptions({"top-p": "1.5"})).toThrow("invalid top-p: 1.5");
     expect(() => toModelOptions({seed: "0"})).toThrow("invalid seed: 0");
     expect(() => toModelOptions({threads: "two"})).toThrow("invalid threads: two");

@@ -7,7 +7,7 @@ import {afterAll, describe, expect, it} from "vitest";
 import {traceCommand} from "../../src/cli/commands/trace.ts";
 import {MODEL_OPTIONS, parseArgs} from "../../src/cli/options.ts";
 import {META, readArrowBytes, readRunInfo} from "../../src/data/index.ts";
-import {loadDefaultModel} from "../../src/engine/default-model.ts";
+import {DEFAULT_CONFIG, loadDefaultModel} from "../../src/engine/default-model.ts";
 import {generate} from "../../src/engine/generate.ts";
 import {hookNames} from "../../src/engine/hooks/names.ts";
 import {PROFILE_CATEGORIES} from "../../src/engine/profiler.ts";
@@ -16,8 +16,11 @@ import {describeWithPolars} from "./polars.ts";
 
 /** the cache is one prefill of all positions, the plain run prefills the prompt then decodes: KV-cache parity */
 const LOGITS_ATOL = 1e-5;
-/** a sanity bound only: 4-bit weights move the built-in model's logits by a few hundredths (see src/quant tests) */
-const Q4_LOGITS_ATOL = 0.5;
+/**
+ * a sanity bound only, as a fraction of the logits' range (max − min) so it holds for any built-in model: 4-bit
+ * weights move the trained default's logits by up to ~0.7 over a range of ~10 (src/quant tests bound the error itself)
+ */
+const Q4_LOGITS_RANGE_FRACTION = 0.2;
 const TOKENS = [1, 35, 75, 104, 111]; // BOS, " ", "H", "e", "l" in the built-in byte tokenizer
 const STEPS = 8; // 5 prompt positions in one prefill, then 3 greedy decode steps
 
@@ -54,7 +57,8 @@ describe("glassbox trace --activations FILE --timings FILE", () => {
     expect(positions.size).toBe(hookNames(model.config.nLayers).length * STEPS);
     const run = readRunInfo(table.schema);
     expect(run.model.name).toBe("built-in default");
-    expect(run.model.config).toMatchObject({dim: 128, nLayers: 4, nHeads: 4, nKvHeads: 2});
+    const {dim, nLayers, nHeads, nKvHeads} = DEFAULT_CONFIG;
+    expect(run.model.config).toMatchObject({dim, nLayers, nHeads, nKvHeads});
     expect([run.quant, run.seed]).toEqual([null, null]); // fp32, greedy
     expect(table.getChild("token_id")!.get(0)).toBe(1);
     expect(table.toArray().find((r) => r.position === 2)!.token).toBe("H");
@@ -143,7 +147,8 @@ describe("glassbox trace --quant SPEC", () => {
     const a = quantized.get(0)!.values.toArray() as Float32Array;
     const b = fp32[0]!.values.toArray() as Float32Array;
     expect(maxAbsDiff(a, b)).toBeGreaterThan(0); // the q4_0 provider was used
-    expectClose(a, b, {atol: Q4_LOGITS_ATOL}, "q4_0 logits stay near fp32");
+    const range = Math.max(...b) - Math.min(...b);
+    expectClose(a, b, {atol: Q4_LOGITS_RANGE_FRACTION * range}, "q4_0 logits stay near fp32");
   });
 });
 
@@ -178,8 +183,8 @@ describe("glassbox trace with bad options", () => {
   it("trace --max-cache-mb refuses a capture over the limit before copying anything", async () => {
     const path = join(dir, "big.arrow");
     await refuses(
-      ["--prompt", "Once upon a time", "--steps", "256", "--max-cache-mb", "8", "--activations", path],
-      /activation cache needs [\d.]+ MiB, over the budget of 8\.0 MiB; .* \(glassbox trace flags: --hooks/,
+      ["--prompt", "Once upon a time", "--steps", "256", "--max-cache-mb", "1", "--activations", path],
+      /activation cache needs [\d.]+ MiB, over the budget of 1\.0 MiB; .* \(glassbox trace flags: --hooks/,
       path
     );
   });

@@ -1,6 +1,6 @@
 import {describe, expect, it, vi} from "vitest";
 import {readCheckpoint, writeCheckpoint} from "../../src/engine/checkpoint.ts";
-import {byteTokenizer, DEFAULT_CONFIG, loadDefaultModel, seededCheckpoint} from "../../src/engine/default-model.ts";
+import {byteTokenizer, loadDefaultModel, SEEDED_CONFIG, seededCheckpoint} from "../../src/engine/default-model.ts";
 import {forward, prefill} from "../../src/engine/forward.ts";
 import {addHook, type HookContext} from "../../src/engine/hooks/hooks.ts";
 import {hookNames, hookShape, parseHookName, type HookName} from "../../src/engine/hooks/names.ts";
@@ -68,7 +68,7 @@ describe("hook names", () => {
   });
 
   it("hookShape(config, key, mode, T, pos0) gives the documented shapes", () => {
-    const c = DEFAULT_CONFIG; // dim 128, 4 heads of 32, 2 kv heads, hidden 384, vocab 259
+    const c = SEEDED_CONFIG; // dim 128, 4 heads of 32, 2 kv heads, hidden 384, vocab 259
     expect(hookShape(c, "attn.hook_k", "prefill", 5, 0)).toEqual([5, 2, 32]);
     expect(hookShape(c, "attn.hook_k", "decode", 1, 7)).toEqual([2, 32]);
     expect(hookShape(c, "attn.hook_pattern", "prefill", 5, 3)).toEqual([4, 5, 8]);
@@ -122,7 +122,7 @@ describe("runWithHooks", () => {
     });
 
   it("zeroing head 2 of layer 1 through hook_z equals zeroing that head's columns of W_O", () => {
-    const {model} = loadDefaultModel();
+    const {model} = loadModelFromBytes(seededCheckpoint(), byteTokenizer());
     const spec: PatchSpec = {hook: "attn.hook_z", layer: 1, head: 2, op: "zero"};
     const patched = runWithHooks(model, tokens, {patches: [JSON.parse(JSON.stringify(spec))]});
     const {config, weights} = readCheckpoint(seededCheckpoint());

@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {checkpointBytes, readCheckpoint, writeCheckpoint} from "../../src/engine/checkpoint.ts";
 import {toConfig} from "../../src/engine/config.ts";
-import {byteTokenizer, DEFAULT_CONFIG, loadDefaultModel, seededCheckpoint} from "../../src/engine/default-model.ts";
+import {byteTokenizer, DEFAULT_CONFIG, seededCheckpoint} from "../../src/engine/default-model.ts";
 import {forward, prefill} from "../../src/engine/forward.ts";
 import {loadModel, loadModelFromBytes} from "../../src/engine/load.ts";
 import {loadModelFromFiles} from "../../src/engine/load.node.ts";
@@ -73,7 +73,7 @@ describe("loading checkpoints: bad input", () => {
     let loaded = 0;
     const {model} = await loadModel(url(seededCheckpoint()), url(tokenizer), {onProgress: (n) => (loaded = n)});
     expect(loaded).toBe(seededCheckpoint().byteLength);
-    expect(forward(model, 1, 0)).toEqual(forward(loadDefaultModel().model, 1, 0));
+    expect(forward(model, 1, 0)).toEqual(forward(loadModelFromBytes(seededCheckpoint(), tokenizer).model, 1, 0));
     await expect(loadModel(url(seededCheckpoint().slice(0, 1000)), url(tokenizer))).rejects.toThrow(
       /checkpoint is truncated/
     );
@@ -107,7 +107,7 @@ describe("loading checkpoints: bad input", () => {
 });
 
 describe("forward: bad input", () => {
-  const {model} = loadDefaultModel();
+  const {model} = loadModelFromBytes(seededCheckpoint(), tokenizer); // vocab 259, seq_len 256
   it("forward(model, token, pos) refuses a token id out of range", () => {
     expect(() => forward(model, 259, 0)).toThrow(
       /token 259 at index 0 is out of range: the vocabulary has 259 tokens \(0..258\)/

@@ -54,48 +54,53 @@ export const evalCommand: Command = {
     const text = await readFile(path, "utf8").catch((e: NodeJS.ErrnoException) => {
       throw new Error(`invalid text: ${path} (${e.code === "ENOENT" ? "no such file" : e.message})`);
     });
-    const {model, tokenizer} = await loadModelFor(options);
-    const tokens = encode(tokenizer, text);
-    const ctx = toInt(raw, "ctx", {min: 2});
-    const metrics = evaluateQuant(model, tokens, spec, {ctx});
-    const activations =
-      raw.activations === true ? activationErrors(model, tokens.slice(0, ACTIVATION_TOKENS), spec) : null;
-    const ranking = by ? sensitivity(model, tokens, spec.quant as string, by, {ctx, weights: spec.weights}) : null;
-    const quant = formatQuantSpec(settings.quant);
-    if (options.json) {
-      const sens = ranking?.map((r) => ({
-        target: r.target,
-        spec: r.spec,
-        kldMean: r.metrics.kld.mean,
-        sameTopPct: r.metrics.sameTopPct
-      }));
-      io.out(
-        JSON.stringify({
-          quant,
-          weights: settings.weights,
-          act: settings.act,
-          textTokens: tokens.length,
-          metrics,
-          activations,
-          sensitivity: sens ?? null
-        }) + "\n"
-      );
-      return;
-    }
-    io.out(
-      `${quant} (weights ${settings.weights}, act ${settings.act}) vs fp32 on ${tokens.length} tokens\n${describe(metrics)}\n`
-    );
-    if (activations) {
-      io.out("\nhook                                   SQNR dB    cosine\n");
-      for (const h of activations)
-        io.out(`${h.hook.padEnd(38)} ${h.sqnrDb.toFixed(2).padStart(8)}  ${h.cosine.toFixed(6)}\n`);
-    }
-    if (ranking) {
-      io.out(`\nsensitivity (${by}, ${spec.quant} one at a time), worst first:\n`);
-      for (const r of ranking)
+    const running = await loadModelFor(options);
+    const {model, tokenizer} = running;
+    try {
+      const tokens = encode(tokenizer, text);
+      const ctx = toInt(raw, "ctx", {min: 2});
+      const metrics = evaluateQuant(model, tokens, spec, {ctx});
+      const activations =
+        raw.activations === true ? activationErrors(model, tokens.slice(0, ACTIVATION_TOKENS), spec) : null;
+      const ranking = by ? sensitivity(model, tokens, spec.quant as string, by, {ctx, weights: spec.weights}) : null;
+      const quant = formatQuantSpec(settings.quant);
+      if (options.json) {
+        const sens = ranking?.map((r) => ({
+          target: r.target,
+          spec: r.spec,
+          kldMean: r.metrics.kld.mean,
+          sameTopPct: r.metrics.sameTopPct
+        }));
         io.out(
-          `${r.target.padEnd(8)} KLD ${r.metrics.kld.mean.toFixed(6)}  same top-1 ${r.metrics.sameTopPct.toFixed(1)} %\n`
+          JSON.stringify({
+            quant,
+            weights: settings.weights,
+            act: settings.act,
+            textTokens: tokens.length,
+            metrics,
+            activations,
+            sensitivity: sens ?? null
+          }) + "\n"
         );
+        return;
+      }
+      io.out(
+        `${quant} (weights ${settings.weights}, act ${settings.act}) vs fp32 on ${tokens.length} tokens\n${describe(metrics)}\n`
+      );
+      if (activations) {
+        io.out("\nhook                                   SQNR dB    cosine\n");
+        for (const h of activations)
+          io.out(`${h.hook.padEnd(38)} ${h.sqnrDb.toFixed(2).padStart(8)}  ${h.cosine.toFixed(6)}\n`);
+      }
+      if (ranking) {
+        io.out(`\nsensitivity (${by}, ${spec.quant} one at a time), worst first:\n`);
+        for (const r of ranking)
+          io.out(
+            `${r.target.padEnd(8)} KLD ${r.metrics.kld.mean.toFixed(6)}  same top-1 ${r.metrics.sameTopPct.toFixed(1)} %\n`
+          );
+      }
+    } finally {
+      running.close();
     }
   }
 };

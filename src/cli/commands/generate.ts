@@ -20,61 +20,67 @@ export const generateCommand: Command = {
   async run(raw, io) {
     const options = toModelOptions(raw);
     const logitsPath = raw.logits as string | undefined;
-    const {model, tokenizer} = await loadModelFor(options);
-    if (options.quant) setQuant(model, options.quant);
-    const {seqLen, vocabSize} = model.config;
-    const tokens = options.tokens ?? encode(tokenizer, options.prompt ?? "");
-    const steps = Math.min(options.steps ?? (options.tokens ? tokens.length : DEFAULT_STEPS), seqLen);
-    const profiler = options.json ? setProfiler(model, true) : null;
-    const logits = logitsPath ? new Float32Array(steps * vocabSize) : null;
-    const text = new TextStream(tokenizer);
-    const sequence = [tokens[0]!];
-    let printed = "";
-    let firstStepAt = 0;
-    let positions = 0;
-    const start = performance.now();
-    for await (const step of generate(model, {
-      tokens,
-      steps,
-      sampler: {temperature: options.temperature, topP: options.topP, seed: options.seed}
-    })) {
-      if (step.pos === 0) firstStepAt = performance.now();
-      positions = step.pos + 1;
-      logits?.set(step.logits, step.pos * vocabSize);
-      if (step.end) break;
-      sequence.push(step.next);
-      const piece = text.push(step.token, step.next);
-      printed += piece;
-      if (!options.json) io.out(piece);
+    const running = await loadModelFor(options);
+    const {model, tokenizer} = running;
+    try {
+      if (options.quant) setQuant(model, options.quant);
+      const {seqLen, vocabSize} = model.config;
+      const tokens = options.tokens ?? encode(tokenizer, options.prompt ?? "");
+      const steps = Math.min(options.steps ?? (options.tokens ? tokens.length : DEFAULT_STEPS), seqLen);
+      const profiler = options.json ? setProfiler(model, true) : null;
+      const logits = logitsPath ? new Float32Array(steps * vocabSize) : null;
+      const text = new TextStream(tokenizer);
+      const sequence = [tokens[0]!];
+      let printed = "";
+      let firstStepAt = 0;
+      let positions = 0;
+      const start = performance.now();
+      for await (const step of generate(model, {
+        tokens,
+        steps,
+        sampler: {temperature: options.temperature, topP: options.topP, seed: options.seed}
+      })) {
+        if (step.pos === 0) firstStepAt = performance.now();
+        positions = step.pos + 1;
+        logits?.set(step.logits, step.pos * vocabSize);
+        if (step.end) break;
+        sequence.push(step.next);
+        const piece = text.push(step.token, step.next);
+        printed += piece;
+        if (!options.json) io.out(piece);
+      }
+      printed += text.flush();
+      const end = performance.now();
+      if (logitsPath && logits) {
+        const bytes = new Uint8Array(logits.buffer, 0, positions * vocabSize * 4);
+        await writeFile(logitsPath, bytes);
+      }
+      // like run.c, the clock for tok/s starts after the first position
+      const tokPerSec = positions > 1 ? (positions - 1) / ((end - firstStepAt) / 1000) : 0;
+      if (!options.json) {
+        io.out("\n");
+        io.err(`achieved tok/s: ${tokPerSec.toFixed(1)} (${running.backend})\n`);
+        return;
+      }
+      const report = profiler!.report();
+      io.out(
+        JSON.stringify({
+          tokens: sequence,
+          text: printed,
+          positions,
+          forced: Math.min(tokens.length, positions),
+          tokPerSec,
+          msPerToken: (end - start) / positions,
+          totalMs: end - start,
+          timeSplitMs: report.byCategory,
+          timerResolutionMs: report.timerResolutionMs,
+          threads: running.threads,
+          kernels: running.backend,
+          matrices: model.matrices.kind
+        }) + "\n"
+      );
+    } finally {
+      running.close();
     }
-    printed += text.flush();
-    const end = performance.now();
-    if (logitsPath && logits) {
-      const bytes = new Uint8Array(logits.buffer, 0, positions * vocabSize * 4);
-      await writeFile(logitsPath, bytes);
-    }
-    // like run.c, the clock for tok/s starts after the first position
-    const tokPerSec = positions > 1 ? (positions - 1) / ((end - firstStepAt) / 1000) : 0;
-    if (!options.json) {
-      io.out("\n");
-      io.err(`achieved tok/s: ${tokPerSec.toFixed(1)}\n`);
-      return;
-    }
-    const report = profiler!.report();
-    io.out(
-      JSON.stringify({
-        tokens: sequence,
-        text: printed,
-        positions,
-        forced: Math.min(tokens.length, positions),
-        tokPerSec,
-        msPerToken: (end - start) / positions,
-        totalMs: end - start,
-        timeSplitMs: report.byCategory,
-        timerResolutionMs: report.timerResolutionMs,
-        threads: options.threads,
-        matrices: model.matrices.kind
-      }) + "\n"
-    );
   }
 };

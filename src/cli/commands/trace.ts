@@ -125,49 +125,56 @@ export const traceCommand: Command = {
     const layers = toTokenList(raw, "layers");
     const hooks = toList(raw, "hooks") as (HookName | HookKey)[] | undefined;
 
-    const {model, tokenizer} = await loadModelFor(options);
-    const {config} = model;
-    for (const l of layers ?? []) {
-      if (l >= config.nLayers)
-        throw new Error(`invalid layers: ${l} (the model has ${config.nLayers} layers: 0..${config.nLayers - 1})`);
-    }
-    const settings = quant ? toQuantSettings(quant) : null;
-    if (quant) setMatrices(model, quantMatrices(model, quant));
-    const prompt = options.tokens ?? encode(tokenizer, options.prompt ?? "");
-    const steps = Math.min(options.steps ?? (options.tokens ? prompt.length : DEFAULT_STEPS), config.seqLen);
-    const g: Generation = {tokens: prompt, steps, options};
+    const running = await loadModelFor(options);
+    const {model, tokenizer} = running;
+    try {
+      const {config} = model;
+      for (const l of layers ?? []) {
+        if (l >= config.nLayers)
+          throw new Error(`invalid layers: ${l} (the model has ${config.nLayers} layers: 0..${config.nLayers - 1})`);
+      }
+      const settings = quant ? toQuantSettings(quant) : null;
+      if (quant) setMatrices(model, quantMatrices(model, quant));
+      const prompt = options.tokens ?? encode(tokenizer, options.prompt ?? "");
+      const steps = Math.min(options.steps ?? (options.tokens ? prompt.length : DEFAULT_STEPS), config.seqLen);
+      const g: Generation = {tokens: prompt, steps, options};
 
-    // the tokens: given, generated, or generated under the profiler
-    let tokens = prompt.slice(0, steps);
-    let profiled: Awaited<ReturnType<typeof profileSteps>> | null = null;
-    if (timingsPath !== undefined) ({tokens} = profiled = await profileSteps(model, g));
-    else if (steps > prompt.length) tokens = await runOnce(model, g, () => {});
+      // the tokens: given, generated, or generated under the profiler
+      let tokens = prompt.slice(0, steps);
+      let profiled: Awaited<ReturnType<typeof profileSteps>> | null = null;
+      if (timingsPath !== undefined) ({tokens} = profiled = await profileSteps(model, g));
+      else if (steps > prompt.length) tokens = await runOnce(model, g, () => {});
 
-    const run: RunInfo = {
-      model: {name: options.model ? basename(options.model) : "built-in default", config: {...config}},
-      quant: settings && {quant: formatQuantSpec(settings.quant), weights: settings.weights, act: settings.act},
-      seed: options.temperature > 0 ? options.seed : null
-    };
-    const written: Record<string, {path: string; rows: number; bytes: number}> = {};
-    if (activationsPath !== undefined) {
-      const maxBytes = maxCacheMb * 2 ** 20;
-      const {cache} = withFlags(() => runWithCache(model, tokens, {names: hooks, layers, maxBytes}));
-      const trace = {tokens, text: tokenText(tokenizer, tokens), activations: cache};
-      written.activations = {
-        path: activationsPath,
-        ...writeArrowFile(activationsPath, activationBatches(trace, run), format)
+      const run: RunInfo = {
+        model: {name: options.model ? basename(options.model) : "built-in default", config: {...config}},
+        quant: settings && {quant: formatQuantSpec(settings.quant), weights: settings.weights, act: settings.act},
+        seed: options.temperature > 0 ? options.seed : null
       };
-    }
-    if (profiled && timingsPath !== undefined) {
-      const table = timingsToTable(profiled.timings, {...run, timerResolutionMs: profiled.timerResolutionMs});
-      written.timings = {path: timingsPath, ...writeArrowFile(timingsPath, table, format)};
-    }
-    if (options.json) {
-      io.out(JSON.stringify({positions: tokens.length, format, written}) + "\n");
-      return;
-    }
-    for (const [kind, w] of Object.entries(written)) {
-      io.out(`wrote ${w.path}: ${kind}, ${w.rows} rows, ${(w.bytes / 2 ** 20).toFixed(2)} MB (Arrow IPC ${format})\n`);
+      const written: Record<string, {path: string; rows: number; bytes: number}> = {};
+      if (activationsPath !== undefined) {
+        const maxBytes = maxCacheMb * 2 ** 20;
+        const {cache} = withFlags(() => runWithCache(model, tokens, {names: hooks, layers, maxBytes}));
+        const trace = {tokens, text: tokenText(tokenizer, tokens), activations: cache};
+        written.activations = {
+          path: activationsPath,
+          ...writeArrowFile(activationsPath, activationBatches(trace, run), format)
+        };
+      }
+      if (profiled && timingsPath !== undefined) {
+        const table = timingsToTable(profiled.timings, {...run, timerResolutionMs: profiled.timerResolutionMs});
+        written.timings = {path: timingsPath, ...writeArrowFile(timingsPath, table, format)};
+      }
+      if (options.json) {
+        io.out(JSON.stringify({positions: tokens.length, format, written}) + "\n");
+        return;
+      }
+      for (const [kind, w] of Object.entries(written)) {
+        io.out(
+          `wrote ${w.path}: ${kind}, ${w.rows} rows, ${(w.bytes / 2 ** 20).toFixed(2)} MB (Arrow IPC ${format})\n`
+        );
+      }
+    } finally {
+      running.close();
     }
   }
 };
