@@ -58,10 +58,15 @@ export function timingsToTable(records: readonly TimingRecord[], run: TimingsInf
 
 /**
  * One step's profiler report (the profiler reset before the step) -> one row per layer × category, layer null for
- * the work outside the blocks. Zero rows are kept so every step has the same rows. The profiler does not count bytes.
+ * the work outside the blocks. Zero rows are kept so every step has the same rows. Bytes are what the matrix provider
+ * reported (get_w: packed bytes dequantized; matmul: weight bytes the kernels read; other: embedding rows), null for
+ * the categories nothing reports bytes for.
  */
 export function profileRecords(report: ProfileReport, step: number): TimingRecord[] {
-  const rows = (layer: number | null, ms: ProfileReport["outside"]) =>
-    PROFILE_CATEGORIES.map((category) => ({step, layer, category, durationMs: ms[category], bytes: null}));
-  return [...report.byLayer.flatMap((ms, l) => rows(l, ms)), ...rows(null, report.outside)];
+  const rows = (layer: number | null, ms: ProfileReport["outside"], bytes: ProfileReport["bytes"]["outside"]) =>
+    PROFILE_CATEGORIES.map((category) => ({step, layer, category, durationMs: ms[category], bytes: bytes[category]}));
+  return [
+    ...report.byLayer.flatMap((ms, l) => rows(l, ms, report.bytes.byLayer[l]!)),
+    ...rows(null, report.outside, report.bytes.outside)
+  ];
 }

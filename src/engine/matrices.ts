@@ -85,11 +85,13 @@ export function fp32Matrices(host: MatrixHost): MatrixProvider {
       const shape = shapes[name];
       host.kernels.matvec(out, x, views[name][layer]!, shape[1], shape[0]);
       this.profiler?.addBytes("matmul", name === "wcls" ? -1 : layer, 4 * shape[0] * shape[1]);
+      this.profiler?.addBytes("get_w", name === "wcls" ? -1 : layer, 0); // nothing dequantized: a measured 0
     },
     matmul(out, x, T, name, layer) {
       const shape = shapes[name];
       host.kernels.matmul(out, x, views[name][layer]!, T, shape[1], shape[0]);
       this.profiler?.addBytes("matmul", name === "wcls" ? -1 : layer, 4 * shape[0] * shape[1] * T);
+      this.profiler?.addBytes("get_w", name === "wcls" ? -1 : layer, 0);
     },
     embed(out, token) {
       for (let j = 0; j < dim; j++) out[j] = emb[token * dim + j]!;

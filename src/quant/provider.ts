@@ -249,6 +249,8 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     const n = e.cols;
     const bookLayer = name === "wcls" ? -1 : layer;
     counts[COUNTER.products]++;
+    // get_w bytes are reported on every call (0 when fused or cached) so a profile never leaves them unknown
+    this.profiler?.addBytes("get_w", bookLayer, 0);
     if (settings.weights === "fused" && e.packed) {
       const q = fusedMatrix(e.packed);
       const bytes = quantizedBytes(q) * T;

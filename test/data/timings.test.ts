@@ -1,5 +1,10 @@
 import {describe, expect, it} from "vitest";
 import {META, profileRecords, readRunInfo, timingsToTable, type TimingRecord} from "../../src/data/index.ts";
+import {byteTokenizer, seededCheckpoint} from "../../src/engine/default-model.ts";
+import {forward} from "../../src/engine/forward.ts";
+import {loadModelFromBytes} from "../../src/engine/load.ts";
+import {setProfiler} from "../../src/engine/transformer.ts";
+import {setQuant} from "../../src/quant/provider.ts";
 import {Profiler} from "../../src/engine/profiler.ts";
 import {SAMPLE_RUN} from "./sample-trace.ts";
 
@@ -70,5 +75,39 @@ describe("profileRecords(report, step)", () => {
       {step: 7, layer: null, category: "sampling", durationMs: 0.25, bytes: null}
     ]);
     expect(timingsToTable(rows, SAMPLE_RUN).numRows).toBe(24);
+  });
+
+  it("profileRecords(report, step) carries the bytes providers reported, null where none were", () => {
+    const profiler = new Profiler(2);
+    profiler.addBytes("get_w", 1, 4096);
+    profiler.addBytes("matmul", 1, 1000);
+    profiler.addBytes("matmul", -1, 24);
+    const rows = profileRecords(profiler.report(), 0);
+    const at = (layer: number | null, category: string) =>
+      rows.find((r) => r.layer === layer && r.category === category)!.bytes;
+    expect([at(1, "get_w"), at(1, "matmul"), at(null, "matmul"), at(0, "get_w")]).toEqual([4096, 1000, 24, 0]);
+    expect(at(0, "attention")).toBeNull(); // nothing reports attention bytes: unknown, not 0
+  });
+
+  it("a profiled dequant decode step fills bytes: get_w + other = bytes dequantized, matmul + other = bytes read", () => {
+    const {model} = loadModelFromBytes(seededCheckpoint(), byteTokenizer());
+    const provider = setQuant(model, {quant: "q4_0", weights: "dequant"});
+    const profiler = setProfiler(model, true)!;
+    forward(model, 1, 0);
+    const rows = profileRecords(profiler.report(), 0);
+    const sum = (category: string) =>
+      rows.filter((r) => r.category === category).reduce((s, r) => s + (r.bytes ?? 0), 0);
+    const counters = provider.counters();
+    // the embedding row is dequantized too, inside embed, which is booked as "other" (time and bytes alike)
+    expect(sum("get_w") + sum("other")).toBe(counters.bytesDequantized);
+    expect(sum("matmul") + sum("other")).toBe(counters.bytesRead);
+    expect(sum("get_w")).toBeGreaterThan(0);
+    const table = timingsToTable(rows, SAMPLE_RUN);
+    expect(
+      table
+        .getChild("bytes")!
+        .toArray()
+        .filter((b: number | null) => b !== null && b > 0).length
+    ).toBeGreaterThan(2 * model.config.nLayers);
   });
 });

@@ -88,6 +88,13 @@ describe("glassbox trace --activations FILE --timings FILE", () => {
     expect([...new Set(rows.map((r) => r.step))]).toEqual([0, 4, 5, 6, 7]);
     expect(rows.every((r) => r.duration_ms >= 0)).toBe(true);
     expect(rows.filter((r) => r.category === "matmul").some((r) => r.duration_ms > 0)).toBe(true);
+    // fp32: every block's matmul rows read its weights, get_w dequantizes 0 bytes, attention bytes are not measured
+    const {dim: D, hiddenDim: H, kvDim: KV} = DEFAULT_CONFIG;
+    const blockBytes = 4 * (2 * D * D + 2 * KV * D + 3 * H * D);
+    const decodeMatmul = rows.filter((r) => r.step === 5 && r.category === "matmul" && r.layer !== null);
+    expect(decodeMatmul.map((r) => r.bytes)).toEqual([blockBytes, blockBytes, blockBytes, blockBytes]);
+    expect(rows.filter((r) => r.category === "get_w").every((r) => r.bytes === 0)).toBe(true);
+    expect(rows.filter((r) => r.category === "attention").every((r) => r.bytes === null)).toBe(true);
     expect(Number(table.schema.metadata.get(META.timerResolutionMs))).toBeGreaterThan(0);
   });
 });
