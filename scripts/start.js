@@ -1,17 +1,16 @@
 #!/usr/bin/env node
-// `npm start`: build the WebAssembly kernels when the project has them, then start the studio (Vite dev server,
+// `npm start`: generate the WebAssembly kernels and the embedded default model, then start the studio (Vite dev server,
 // localhost only) on the gallery of notebooks and print its URL. PORT=8080 npm start picks the port.
 import {spawnSync} from "node:child_process";
-import {existsSync} from "node:fs";
 import {createServer} from "vite";
 
-if (existsSync("scripts/build-wasm.js")) {
-  console.log("building the WebAssembly kernels (scripts/build-wasm.js)…");
-  const build = spawnSync(process.execPath, ["scripts/build-wasm.js"], {stdio: "inherit"});
-  if (build.status !== 0) {
-    console.error("scripts/build-wasm.js failed: fix the error above, then run npm start again");
-    process.exit(build.status ?? 1);
-  }
+// the generated sources: WebAssembly kernels and the embedded default model (npm ci already ran this; it is quick
+// when nothing changed)
+console.log("npm run generate: WebAssembly kernels and the built-in model…");
+const generate = spawnSync("npm", ["run", "--silent", "generate"], {stdio: "inherit"});
+if (generate.status !== 0) {
+  console.error("npm run generate failed: fix the error above, then run npm start again");
+  process.exit(generate.status ?? 1);
 }
 
 const server = await createServer({server: {port: Number(process.env.PORT) || 5173}, clearScreen: false});

@@ -22,7 +22,7 @@ const vitest = (name, config) => ({
 });
 
 const suites = [
-  {name: "build:wasm", command: ["node", "scripts/build-wasm.js"], optional: "scripts/build-wasm.js"},
+  {name: "generate", command: ["npm", "run", "--silent", "generate"]},
   {name: "types", command: ["node_modules/.bin/tsc", "--noEmit"]},
   {name: "lint", command: ["node_modules/.bin/eslint", "."]},
   {name: "format", command: ["node_modules/.bin/prettier", "--check", "--log-level", "warn", "."]},

@@ -1,6 +1,7 @@
 // Cancellation: by signal, by channel (a newer request cancels the one in flight) and by host.cancel. Asserted on
 // steps the engine took, never on time: the in-page host counts forward calls with a hook; the Worker host counts
 // the events its engine posted (one per step, until the engine saw the cancel).
+import {DEFAULT_CONFIG} from "../../src/engine/index.ts";
 import {describe, expect, it} from "vitest";
 import type {HookFn} from "../../src/engine/index.ts";
 import {createHandler, createInPageHost, isAbortError, serve, type FromEngine} from "../../src/host/index.ts";
@@ -56,7 +57,7 @@ describe("engine host cancellation", () => {
     expect(isAbortError(error)).toBe(true);
     expect(error.message).toBe("superseded by a newer request on channel chart");
     const forwardsWhenCancelled = counter.forwards;
-    expect(await newer).toMatchObject({shape: [3, 259]});
+    expect(await newer).toMatchObject({shape: [3, DEFAULT_CONFIG.vocabSize]});
     expect(forwardsWhenCancelled).toBeLessThanOrEqual(5 + IN_PAGE_EXTRA_STEPS);
     expect(host.pending).toBe(0);
   });

@@ -38,13 +38,13 @@ describe.each(HOST_KINDS)("engine host errors (%s)", (_, createHost) => {
       expected
     );
     expect(expected).toMatch(/checkpoint/);
-    await expect(host.request("run", {tokens: [1, 2]})).resolves.toMatchObject({shape: [2, 259]});
+    await expect(host.request("run", {tokens: [1, 2]})).resolves.toMatchObject({shape: [2, DEFAULT_CONFIG.vocabSize]});
   });
 
   it('request("run", {tokens out of range}) rejects with the engine\'s message', async () => {
     const host = await loaded();
-    const expected = thrown(() => checkInputs(DEFAULT_CONFIG, [1, 259], 0));
-    await expect(host.request("run", {tokens: [1, 259]})).rejects.toThrow(expected);
+    const expected = thrown(() => checkInputs(DEFAULT_CONFIG, [1, DEFAULT_CONFIG.vocabSize], 0));
+    await expect(host.request("run", {tokens: [1, DEFAULT_CONFIG.vocabSize]})).rejects.toThrow(expected);
   });
 
   it.each<[Partial<RunArgs>, string]>([
@@ -100,7 +100,7 @@ describe("engine worker host failures", () => {
     host.restart();
     await expect(host.request("run", {tokens: [1]})).rejects.toThrow("no model loaded");
     await host.request("load", {});
-    await expect(host.request("run", {tokens: [1, 2]})).resolves.toMatchObject({shape: [2, 259]});
+    await expect(host.request("run", {tokens: [1, 2]})).resolves.toMatchObject({shape: [2, DEFAULT_CONFIG.vocabSize]});
     expect(workers).toHaveLength(2);
   });
 

@@ -1,6 +1,6 @@
 // The in-page host computes exactly what the engine computes: same code, same thread, no copy on the way.
 import {describe, expect, it} from "vitest";
-import {loadDefaultModel, loadModelFromBytes, prefill, runWithCache} from "../../src/engine/index.ts";
+import {DEFAULT_CONFIG, loadDefaultModel, loadModelFromBytes, prefill, runWithCache} from "../../src/engine/index.ts";
 import type {HookFn, HookName} from "../../src/engine/index.ts";
 import {createInPageHost} from "../../src/host/index.ts";
 import {setQuant} from "../../src/quant/index.ts";
@@ -55,7 +55,7 @@ describe("createInPageHost()", () => {
       tokens: TOKENS.slice(0, 4),
       patches: [{hook: "attn.hook_z", layer: 1, op: "zero"}]
     });
-    expect(seen).toEqual(["blocks.1.attn.hook_z [4,4,32]"]);
+    expect(seen).toEqual([`blocks.1.attn.hook_z [4,${DEFAULT_CONFIG.nHeads},${DEFAULT_CONFIG.headSize}]`]);
     expect(bits(patched.logits)).toEqual(bits(byPatch.logits));
   });
 });

@@ -2,7 +2,7 @@
 // through the in-page host, and every typed array in a result is moved, not copied or JSON-encoded.
 import {describe, expect, it} from "vitest";
 import {createInPageHost, OPS, prepareTransfer, type EngineHost, type OpName} from "../../src/host/index.ts";
-import {byteTokenizer, seededCheckpoint} from "../../src/engine/index.ts";
+import {DEFAULT_CONFIG, byteTokenizer, seededCheckpoint} from "../../src/engine/index.ts";
 import {standInWorkerHost} from "./helpers.ts";
 
 const TOKENS = [1, 35, 104, 105, 35, 116, 104, 101, 114, 101];
@@ -79,9 +79,9 @@ describe("engine host protocol", () => {
     const {cache} = await host.request("cache", {tokens: TOKENS, names: ["attn.hook_z"], layers: [1]});
     expect(Object.keys(cache)).toEqual(["blocks.1.attn.hook_z"]);
     const [act] = cache["blocks.1.attn.hook_z"]!;
-    expect(act!.shape).toEqual([TOKENS.length, 4, 32]);
+    expect(act!.shape).toEqual([TOKENS.length, DEFAULT_CONFIG.nHeads, DEFAULT_CONFIG.headSize]);
     expect(act!.data).toBeInstanceOf(Float32Array);
-    expect(act!.data.length).toBe(TOKENS.length * 4 * 32);
+    expect(act!.data.length).toBe(TOKENS.length * DEFAULT_CONFIG.nHeads * DEFAULT_CONFIG.headSize);
     expect(workers[0]!.posted.at(-1)!.transfer).toHaveLength(2); // logits + one activation
   });
 

@@ -1,12 +1,12 @@
 // sweep: each variant's logits equal a run of its own, the model's quant settings come back afterwards, and a
 // cancel stops the sweep between variants.
 import {describe, expect, it} from "vitest";
-import type {PatchSpec} from "../../src/engine/index.ts";
+import {DEFAULT_CONFIG, type PatchSpec} from "../../src/engine/index.ts";
 import {createInPageHost, isAbortError, type SweepVariant} from "../../src/host/index.ts";
 import {bits} from "./helpers.ts";
 
 const TOKENS = [1, 35, 116, 104, 101, 35, 100, 111, 103];
-const V = 259;
+const V = DEFAULT_CONFIG.vocabSize;
 const headAblations: PatchSpec[][] = [0, 1, 2, 3].map((head) => [{hook: "attn.hook_z", layer: 1, head, op: "zero"}]);
 
 async function loaded() {
