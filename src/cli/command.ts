@@ -16,6 +16,8 @@ export interface Command {
   modelOptions: boolean;
   /** options of this command besides the shared ones */
   options: OptionSpec[];
+  /** the one bare argument this command takes, stored as this option (serve [dir] is --dir), if any */
+  positional?: string;
   /** returns the exit code (0 when void) */
   run(raw: RawOptions, io: Io): Promise<number | void>;
 }

@@ -28,11 +28,14 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 2;
   }
   if (rest.includes("--help")) {
-    io.out(`usage: glassbox ${command.name} [options]\n${command.summary}\n\noptions:\n${usage(optionsOf(command))}\n`);
+    const bare = command.positional ? ` [${command.positional}]` : "";
+    io.out(
+      `usage: glassbox ${command.name}${bare} [options]\n${command.summary}\n\noptions:\n${usage(optionsOf(command))}\n`
+    );
     return 0;
   }
   try {
-    return (await command.run(parseArgs(rest, optionsOf(command)), io)) ?? 0;
+    return (await command.run(parseArgs(rest, optionsOf(command), command.positional), io)) ?? 0;
   } catch (error) {
     io.err(`glassbox ${command.name}: ${(error as Error).message}\n`);
     return 1;

@@ -37,13 +37,23 @@ export const MODEL_OPTIONS: OptionSpec[] = [
   ...QUANT_OPTIONS
 ];
 
-/** Parses `--name value`, `--name=value` and boolean `--name` against specs. */
-export function parseArgs(argv: string[], specs: OptionSpec[]): RawOptions {
+/**
+ * Parses `--name value`, `--name=value` and boolean `--name` against specs. A command that declares a positional
+ * option (`serve [dir]`) takes one bare argument as the value of that option (which must be among the specs).
+ */
+export function parseArgs(argv: string[], specs: OptionSpec[], positional?: string): RawOptions {
   const byName = new Map(specs.map((s) => [s.name, s]));
   const raw: RawOptions = {};
+  let bare = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const m = /^--([^=]+)(?:=(.*))?$/s.exec(arg);
+    if (!m && positional !== undefined && !bare) {
+      if (positional in raw) throw new Error(`invalid option: --${positional} given twice (once as ${arg})`);
+      raw[positional] = arg;
+      bare = true;
+      continue;
+    }
     if (!m) throw new Error(`invalid argument: ${arg} (options start with --; see --help)`);
     const [, name, inline] = m as unknown as [string, string, string | undefined];
     const spec = byName.get(name);

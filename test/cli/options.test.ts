@@ -1,3 +1,7 @@
+import {spawn} from "node:child_process";
+import {mkdtempSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join, resolve} from "node:path";
 import {describe, expect, it} from "vitest";
 import {main} from "../../src/cli/main.ts";
 import {MODEL_OPTIONS, parseArgs, toModelOptions} from "../../src/cli/options.ts";
@@ -17,6 +21,22 @@ describe("cli options", () => {
     );
     expect(() => parseArgs(["--steps"], MODEL_OPTIONS)).toThrow("invalid steps: missing value");
     expect(() => parseArgs(["stray"], MODEL_OPTIONS)).toThrow("invalid argument: stray");
+  });
+  it("parseArgs(argv, specs, positional) takes one bare argument as that option, once", () => {
+    const specs = [
+      {name: "dir", type: "string", help: ""},
+      {name: "port", type: "int", help: ""}
+    ] as const;
+    expect(parseArgs(["site", "--port", "0"], [...specs], "dir")).toEqual({dir: "site", port: "0"});
+    expect(parseArgs(["--port", "0", "site"], [...specs], "dir")).toEqual({dir: "site", port: "0"});
+    expect(() => parseArgs(["a", "b"], [...specs], "dir")).toThrow("invalid argument: b");
+    expect(() => parseArgs(["--dir", "a", "b"], [...specs], "dir")).toThrow("invalid option: --dir given twice");
+    expect(() => parseArgs(["a", "--dir", "b"], [...specs], "dir")).toThrow("invalid option: --dir given twice");
+  });
+  it("glassbox serve --help shows the positional: usage: glassbox serve [dir] [options]", async () => {
+    let out = "";
+    expect(await main(["serve", "--help"], {out: (t) => (out += t), err: () => {}})).toBe(0);
+    expect(out).toMatch(/^usage: glassbox serve \[dir\] \[options\]/);
   });
   it("toModelOptions(raw) fills defaults", () => {
     expect(toModelOptions({})).toEqual({
@@ -51,5 +71,31 @@ describe("cli options", () => {
     const code = await main(["frobnicate"], {out: () => {}, err: (t) => (err += t)});
     expect(code).toBe(2);
     expect(err).toMatch(/invalid command: frobnicate[\s\S]*generate/);
+  });
+});
+
+describe("glassbox serve DIR", () => {
+  it("glassbox serve DIR --port 0 serves DIR (the positional is --dir)", async () => {
+    const root = mkdtempSync(join(tmpdir(), "glassbox-serve-positional-"));
+    writeFileSync(join(root, "index.html"), "<!doctype html><title>positional</title>");
+    const bin = resolve(import.meta.dirname, "../../bin/glassbox.js");
+    const child = spawn(process.execPath, [bin, "serve", root, "--port", "0"], {stdio: ["ignore", "pipe", "pipe"]});
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        let output = "";
+        child.stdout.on("data", (chunk) => {
+          output += chunk;
+          const m = /serving (.*) at (http:\/\/\S+)/.exec(output);
+          if (m) done(m[1] === root ? m[2]! : `wrong dir: ${m[1]}`);
+        });
+        child.stderr.on("data", (chunk) => (output += chunk));
+        child.on("exit", () => fail(new Error(`serve exited: ${output}`)));
+      });
+      expect(url).toMatch(/^http:/);
+      expect(await (await fetch(url)).text()).toContain("<title>positional</title>");
+    } finally {
+      child.kill("SIGTERM");
+      rmSync(root, {recursive: true, force: true});
+    }
   });
 });

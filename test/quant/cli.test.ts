@@ -3,6 +3,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, expect, it} from "vitest";
 import {main} from "../../src/cli/main.ts";
+import {readArrowBytes, readRunInfo} from "../../src/data/index.ts";
 import {describeWithFixtures, fixturePath, readFixture} from "../helpers/fixtures.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "glassbox-quant-cli-"));
@@ -98,6 +99,23 @@ describeWithFixtures("llama2c", "glassbox eval", () => {
     expect(j.metrics.kld.mean).toBeGreaterThan(0);
     expect(j.metrics.ppl.ratio).toBeGreaterThan(0);
   });
+  it("glassbox eval --metrics m.arrow --activations writes the model row and one row per hook as an Arrow table", async () => {
+    const path = join(dir, "m.arrow");
+    const args = ["--text", text, "--quant", "q4_0", "--activations", "--metrics", path, "--json"];
+    const r = await cli("eval", ...model, ...args);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    const table = readArrowBytes(readFileSync(path), {expect: "metrics"});
+    expect(j.written).toMatchObject({path, rows: table.numRows});
+    expect(table.numRows).toBe(1 + j.activations.length);
+    const rows = table.toArray().map((row) => row.toJSON());
+    expect(rows[0]).toMatchObject({tensor: "logits", spec: "q4_0", layer: null});
+    expect(rows[0].kld).toBeCloseTo(j.metrics.kld.mean, 12);
+    expect(rows[0].bits_per_weight).toBeGreaterThan(4.5); // q4_0 blocks, the float32 tails of 172-long rows included
+    expect(rows.slice(1).map((row) => row.tensor)).toEqual(j.activations.map((h: {hook: string}) => h.hook));
+    expect(readRunInfo(table.schema).quant).toEqual({quant: "q4_0", weights: "cached", act: "fp32"});
+  });
+
   it("glassbox eval prints KLD, same top-1, Δp and PPL lines, and the sensitivity ranking", async () => {
     const r = await cli("eval", ...model, "--text", text, "--quant", "q8_0", "--sensitivity", "layer");
     expect(r.code, r.err).toBe(0);

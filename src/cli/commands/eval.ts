@@ -1,18 +1,23 @@
 // glassbox eval --text FILE [model options] --quant SPEC [--weights MODE] [--act SPEC] [--ctx N]
-//   [--sensitivity matrix|layer] [--activations] [--json]
+//   [--sensitivity matrix|layer] [--activations] [--metrics m.arrow] [--json]
 // Runs the model over the text twice, float32 and quantized, and prints llama-perplexity's metrics (mean KLD with
 // median / p99 / p99.9 / max, same top-1 %, Δp of the correct token, PPL ratio and ΔPPL), optionally the per-hook
-// activation error and a sensitivity ranking (one matrix or one layer quantized at a time).
+// activation error and a sensitivity ranking (one matrix or one layer quantized at a time). --metrics writes the
+// model-level row (and one row per hook with --activations) as an Arrow metrics table (src/data/metrics.ts).
 import {readFile} from "node:fs/promises";
+import {basename} from "node:path";
+import type {RunInfo} from "../../data/metadata.ts";
+import {evalMetricsTable} from "../../data/metrics.ts";
+import {writeArrowFile} from "../../data/write-file.node.ts";
 import {encode} from "../../engine/tokenizer.ts";
 import {activationErrors, evaluateQuant, sensitivity} from "../../quant/evaluate.ts";
 import type {ModelMetrics} from "../../quant/model-metrics.ts";
 import {toQuantSettings} from "../../quant/modes.ts";
-import {QUANT_OPTIONS, quantSettingsFromRaw} from "../../quant/options.ts";
+import {quantMatrices} from "../../quant/provider.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
 import {loadModelFor} from "../load-model.ts";
-import {MODEL_OPTIONS, toInt, toModelOptions} from "../options.ts";
+import {toInt, toModelOptions} from "../options.ts";
 
 /** activation capture holds every hook of one prefill: keep the text it runs on short */
 const ACTIVATION_TOKENS = 64;
@@ -39,15 +44,15 @@ export const evalCommand: Command = {
     {name: "ctx", type: "int", arg: "N", help: "tokens per chunk; the second half of each is scored (default seq_len)"},
     {name: "sensitivity", type: "string", arg: "BY", help: "also rank matrix | layer by KLD, one at a time"},
     {name: "activations", type: "boolean", help: "also print per-hook activation SQNR and cosine"},
-    // --quant / --weights / --act, unless the shared model options already carry them
-    ...QUANT_OPTIONS.filter((o) => !MODEL_OPTIONS.some((m) => m.name === o.name))
+    {name: "metrics", type: "string", arg: "FILE", help: "also write the metrics as an Arrow table (+ hook rows)"}
   ],
   async run(raw, io) {
     const options = toModelOptions(raw);
     if (typeof raw.text !== "string") throw new Error("invalid text: missing (--text FILE)");
     const by = raw.sensitivity;
     if (by !== undefined && by !== "matrix" && by !== "layer") throw new Error(`invalid sensitivity: ${by}`);
-    const spec = quantSettingsFromRaw(raw) ?? {};
+    const spec = options.quant ?? {};
+    const metricsPath = raw.metrics as string | undefined;
     if (spec.quant === undefined) throw new Error("invalid quant: missing (--quant SPEC, e.g. q4_0)");
     const settings = toQuantSettings(spec);
     const path = raw.text;
@@ -64,6 +69,17 @@ export const evalCommand: Command = {
         raw.activations === true ? activationErrors(model, tokens.slice(0, ACTIVATION_TOKENS), spec) : null;
       const ranking = by ? sensitivity(model, tokens, spec.quant as string, by, {ctx, weights: spec.weights}) : null;
       const quant = formatQuantSpec(settings.quant);
+      let written: {path: string; rows: number; bytes: number} | null = null;
+      if (metricsPath !== undefined) {
+        const {bpw} = quantMatrices(model, spec).residency();
+        const run: RunInfo = {
+          model: {name: options.model ? basename(options.model) : "built-in default", config: {...model.config}},
+          quant: {quant, weights: settings.weights, act: settings.act},
+          seed: null
+        };
+        const table = evalMetricsTable(run, quant, bpw, metrics, activations ?? []);
+        written = {path: metricsPath, ...writeArrowFile(metricsPath, table)};
+      }
       if (options.json) {
         const sens = ranking?.map((r) => ({
           target: r.target,
@@ -79,6 +95,7 @@ export const evalCommand: Command = {
             textTokens: tokens.length,
             metrics,
             activations,
+            written,
             sensitivity: sens ?? null
           }) + "\n"
         );
@@ -87,6 +104,7 @@ export const evalCommand: Command = {
       io.out(
         `${quant} (weights ${settings.weights}, act ${settings.act}) vs fp32 on ${tokens.length} tokens\n${describe(metrics)}\n`
       );
+      if (written) io.out(`wrote ${written.path}: metrics, ${written.rows} rows (Arrow IPC file)\n`);
       if (activations) {
         io.out("\nhook                                   SQNR dB    cosine\n");
         for (const h of activations)

@@ -1,4 +1,4 @@
-// glassbox serve [--dir DIR] [--port N] [--host H] [--plain]
+// glassbox serve [dir] [--dir DIR] [--port N] [--host H] [--plain]
 // Serves the built studio (npm run build -> dist/) as static files with correct MIME types and the cross-origin
 // isolation headers that let pages use threads. Localhost only unless --host 0.0.0.0 (a classroom network).
 // ES modules do not run from file://, so opening dist/index.html by double-click does not work: serve it.
@@ -10,8 +10,14 @@ export const serveCommand: Command = {
   name: "serve",
   summary: "serve the built studio (dist/) with cross-origin isolation, for a classroom or offline use",
   modelOptions: false,
+  positional: "dir",
   options: [
-    {name: "dir", type: "string", arg: "DIR", help: "the built site (default dist; create it with npm run build)"},
+    {
+      name: "dir",
+      type: "string",
+      arg: "DIR",
+      help: "the built site, also as `serve DIR` (default dist: npm run build)"
+    },
     {name: "port", type: "int", arg: "N", help: "port (default 8080; 0 picks a free one)"},
     {name: "host", type: "string", arg: "H", help: "localhost (default), or 0.0.0.0 to serve the local network"},
     {name: "plain", type: "boolean", help: "no COOP/COEP headers: pages run single-threaded, as on other servers"}

@@ -20,12 +20,11 @@ import {runWithCache} from "../../engine/hooks/run.ts";
 import {decodePiece, encode, type Tokenizer} from "../../engine/tokenizer.ts";
 import {setMatrices, setProfiler, type Transformer} from "../../engine/transformer.ts";
 import {toQuantSettings} from "../../quant/modes.ts";
-import {QUANT_OPTIONS, quantSettingsFromRaw} from "../../quant/options.ts";
 import {quantMatrices} from "../../quant/provider.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
 import {loadModelFor} from "../load-model.ts";
-import {MODEL_OPTIONS, toInt, toModelOptions, toTokenList, type ModelOptions, type RawOptions} from "../options.ts";
+import {toInt, toModelOptions, toTokenList, type ModelOptions, type RawOptions} from "../options.ts";
 
 /** run.c's default number of steps for a text prompt, as in `generate` */
 const DEFAULT_STEPS = 256;
@@ -108,9 +107,7 @@ export const traceCommand: Command = {
       type: "int",
       arg: "N",
       help: `activation memory limit in MiB (default ${DEFAULT_MAX_CACHE_MB})`
-    },
-    // --quant / --weights / --act, unless the shared model options already carry them
-    ...QUANT_OPTIONS.filter((o) => !MODEL_OPTIONS.some((m) => m.name === o.name))
+    }
   ],
   async run(raw, io) {
     const options = toModelOptions(raw);
@@ -120,7 +117,7 @@ export const traceCommand: Command = {
       throw new Error("invalid trace: nothing to write (give --activations FILE and/or --timings FILE)");
     const format: IpcFormat = toIPCFormat((raw.format as string | undefined) ?? "file");
     const maxCacheMb = toInt(raw, "max-cache-mb", {min: 1}) ?? DEFAULT_MAX_CACHE_MB;
-    const quant = quantSettingsFromRaw(raw);
+    const quant = options.quant;
 
     const layers = toTokenList(raw, "layers");
     const hooks = toList(raw, "hooks") as (HookName | HookKey)[] | undefined;
