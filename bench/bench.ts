@@ -13,6 +13,7 @@ import {readCheckpointHeader} from "../src/engine/checkpoint.ts";
 import {addHook} from "../src/engine/hooks/hooks.ts";
 import {hookNames} from "../src/engine/hooks/names.ts";
 import {forward, prefill} from "../src/engine/forward.ts";
+import {seededCheckpoint} from "../src/engine/default-model.ts";
 import {loadModelFromBytes} from "../src/engine/load.ts";
 import {MATRIX_NAMES, matrixShape} from "../src/engine/matrices.ts";
 import type {Config} from "../src/engine/model.ts";
@@ -34,7 +35,7 @@ import {q8_0} from "../src/quant/formats/q8_0.ts";
 import {dequantizeMatrix, quantizeMatrix, quantizedBytes, type QuantizedMatrix} from "../src/quant/index.ts";
 import {time} from "./measure.ts";
 import {NATIVE_FLAGS, buildNative, runNative, NATIVE_DIR} from "./native.ts";
-import {randomCheckpoint, SHAPES, type ShapeName} from "./shapes.ts";
+import {SHAPES, type ShapeName} from "./shapes.ts";
 
 export interface BenchOptions {
   shape: ShapeName;
@@ -75,7 +76,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     log(`  ${section} | ${name}: ${fmt(value)} ${unit}${note ? `  (${note})` : ""}`);
   };
   const shape = quick ? "stories260K" : options.shape;
-  const checkpoint = options.model ? await readFile(options.model) : randomCheckpoint(SHAPES[shape]);
+  const checkpoint = options.model ? await readFile(options.model) : seededCheckpoint(1, SHAPES[shape]);
   const c = readCheckpointHeader(checkpoint, checkpoint.byteLength);
   const runs = quick ? 1 : 5;
   const steps = quick ? 4 : Math.min(128, c.seqLen);

@@ -1,19 +1,12 @@
 // The profiler's op categories, in drawing order, with fixed colours (Okabe–Ito) so every timing chart agrees.
 // get_w (dequantizing weights) is vermillion AND hatched, first in the stack and the legend, so it stays
 // unmistakable without colour vision.
+import {PROFILE_CATEGORIES, type ProfileCategory} from "../engine/profiler.ts";
 import type {Theme} from "./theme.ts";
 
-export const OP_CATEGORIES = [
-  "get_w",
-  "matmul",
-  "attention",
-  "norm",
-  "rope",
-  "activation",
-  "sampling",
-  "other"
-] as const;
-export type OpCategory = (typeof OP_CATEGORIES)[number];
+/** the engine profiler's categories, in its order (get_w first) */
+export const OP_CATEGORIES = PROFILE_CATEGORIES;
+export type OpCategory = ProfileCategory;
 
 /** Index into theme.categorical per category. */
 const COLOR_INDEX: Record<OpCategory, number> = {
