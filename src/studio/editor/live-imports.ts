@@ -2,6 +2,8 @@
 // instrument.ts), resolved here from a registry that is the same in dev and in the built site, so edited cells get
 // the very module instances the page's own cells use (one busy indicator, one model cache) and nothing is fetched.
 
+import {toLocalSpecifier} from "../vite/offline-specifier.ts";
+
 type Loader = () => Promise<unknown>;
 
 /** The project's modules, keyed by their path from the project root (`/src/engine/index.ts`). */
@@ -28,7 +30,9 @@ export function liveImportable(): string[] {
  */
 export function liveImport(notebookPath: string): (specifier: string) => Promise<unknown> {
   return async (specifier) => {
-    const name = specifier.replace(/^npm:/, "").replace(/(.)@[^/]*$/, "$1");
+    // notebook-kit's transpile() turns `npm:d3` into a CDN URL: map it back to the installed package.
+    const local = toLocalSpecifier(specifier);
+    const name = local && !local.path ? local.name : specifier;
     if (name in PACKAGES) return PACKAGES[name]!();
     if (specifier.startsWith(".") || specifier.startsWith("/")) {
       const path = new URL(specifier, new URL(notebookPath, "http://root")).pathname;
