@@ -1,8 +1,9 @@
 // The benchmark behind `npm run bench` and `glassbox bench`: decode and prefill tok/s on the plain TS kernels, the wasm
 // kernels on 1 and 2 threads and the native C baseline, in one run on one machine; the per-step time split; bytes
-// read per token and GB/s; matmul GFLOPS at prefill sizes; the quantized weight modes measured on the kernels of one
-// decode step; the measured thread threshold. Medians over several runs after a warm-up; `quick` runs every path once
-// at a tiny size (a smoke test: it fails if any path throws, and asserts nothing about speed).
+// read per token and GB/s; matmul GFLOPS at prefill sizes; the weight modes (dequant, cached, fused) through the real
+// quant providers on the wasm model; the Q4_0/Q8_0 crossover; the measured thread threshold; the viz heatmap render.
+// Medians over several runs after a warm-up; `quick` runs every path once at a tiny size (a smoke test: it fails if
+// any path throws, and asserts nothing about speed).
 // D = dim, H = hidden_dim, V = vocab_size, L = n_layers
 import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
 import {availableParallelism} from "node:os";
@@ -20,19 +21,15 @@ import type {Config} from "../src/engine/model.ts";
 import {argmax} from "../src/engine/sampler.ts";
 import {writeTokenizer} from "../src/engine/tokenizer.ts";
 import {setProfiler, type Transformer} from "../src/engine/transformer.ts";
-import {
-  createArena,
-  createFastModel,
-  createWasmKernels,
-  kernelScratchBytes,
-  referenceQuantKernels
-} from "../src/kernels/index.ts";
+import {setQuant} from "../src/quant/provider.ts";
+import {benchHeatmap} from "../src/viz/bench.node.ts";
+import {createArena, createFastModel, createWasmKernels, kernelScratchBytes} from "../src/kernels/index.ts";
 import type {WasmKernels} from "../src/kernels/index.ts";
 import {spawnNodeWorker} from "../src/kernels/threads.node.ts";
 import {q4_0} from "../src/quant/formats/q4_0.ts";
 import {q4_1} from "../src/quant/formats/q4_1.ts";
 import {q8_0} from "../src/quant/formats/q8_0.ts";
-import {dequantizeMatrix, quantizeMatrix, quantizedBytes, type QuantizedMatrix} from "../src/quant/index.ts";
+import {quantizeMatrix} from "../src/quant/index.ts";
 import {time} from "./measure.ts";
 import {NATIVE_FLAGS, buildNative, runNative, NATIVE_DIR} from "./native.ts";
 import {SHAPES, type ShapeName} from "./shapes.ts";
@@ -192,9 +189,14 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     add("matmul", `plain TS ${name} T=${T}`, (2 * T * n * d) / ms / 1e6, "GFLOPS");
   }
 
-  // --- weight modes on the kernels of one decode step ---------------------------------------------------------
-  const fp32StepMs = 1000 / rows.find((r) => r.name === "wasm fp32 ×1")!.value;
-  await weightModes(c, {runs, quick, fp32StepMs}, add);
+  // --- weight modes through the real quant providers, on the model ----------------------------------------------
+  weightModes(one.model, reference, {runs, quick, steps}, add);
+  await crossover({runs, quick}, add);
+
+  // --- the viz heatmap render (headless chromium) -------------------------------------------------------------
+  const heatmap = await benchHeatmap({runs: quick ? 5 : 20});
+  add("viz", `${heatmap.name} render, median of ${heatmap.runs}`, heatmap.renderMedianMs, "ms");
+  add("viz", "heatmap hover (tooltip lookup + redraw), median", heatmap.hoverMedianMs, "ms");
 
   // --- the thread threshold ---------------------------------------------------------------------------------
   if (threadCounts.includes(2)) await threadThreshold(c, {runs, quick}, add);
@@ -211,86 +213,57 @@ const fillCos = (a: Float32Array) => {
 type Add = (section: string, name: string, value: number, unit: string, note?: string) => void;
 
 /**
- * The weight modes on the matrices of one decode step (layer 0 timed and counted L times, plus wcls), one thread:
- * fp32 (wasm and plain TS), and per format dequant (get_w = TS dequantize of the whole matrix, then the wasm fp32
- * matvec), cached (the dequantized fp32 matrix: the fp32 kernel), fused (wasm, float32 x), fused-int (wasm, x as Q8)
- * and fused in plain TS. Model-level tok/s is estimated as matrix time + the rest of the measured fp32 wasm step.
+ * The weight modes as the product runs them: setQuant(model, {quant, weights}) on the one-thread wasm model, so the
+ * real quant provider does get_w (dequant: every matrix every step; cached: once; fused: the wasm fused kernels on
+ * blocks placed in the arena; fused-int: Q8_0 activations, integer block dots), and the plain TS model for the TS
+ * kernels' fused path. Per mode: decode tok/s, get_w's share of a profiled step, and weight bytes read per token.
  */
-async function weightModes(c: Config, o: {runs: number; quick: boolean; fp32StepMs: number}, add: Add) {
-  const maxN = Math.max(c.dim, c.hiddenDim);
-  const mats = MATRIX_NAMES.map((name) => ({
-    name,
-    shape: matrixShape(c, name),
-    count: name === "wcls" ? 1 : c.nLayers
-  }));
-  const floats = mats.reduce((s, m) => s + m.shape[0] * m.shape[1], 0);
-  const fast = await createWasmKernels({
-    arena: createArena({bytes: 4 * (3 * floats + 4 * maxN + c.vocabSize) + kernelScratchBytes(maxN) + 64 * 1024}),
-    maxN
-  });
-  const ref = referenceQuantKernels();
-  const x = fillCos(fast.arena.alloc(maxN));
-  const out = fast.arena.alloc(Math.max(c.vocabSize, maxN));
-  const plainX = x.slice();
-  const plainOut = new Float32Array(out.length);
-  const timed = (fn: () => void) => time(fn, {runs: o.runs, minMs: o.quick ? 0 : 10}).ms;
-  const step = (per: (m: (typeof mats)[number], i: number) => number) =>
-    mats.reduce((s, m, i) => s + per(m, i) * m.count, 0);
-
-  const ws = mats.map(({shape: [d, n]}) => fillCos(fast.arena.alloc(d * n)).map((v, i) => v * Math.sin(i)));
-  const fp32Ms = step(({shape: [d, n]}, i) => timed(() => fast.kernels.matvec(out, x, ws[i]!, n, d)));
-  const fp32TsMs = step(({shape: [d, n]}, i) => timed(() => referenceKernels.matvec(plainOut, plainX, ws[i]!, n, d)));
-  const bytes32 = 4 * step(({shape: [d, n]}) => d * n);
-  const rest = Math.max(0, o.fp32StepMs - fp32Ms);
-  const report = (mode: string, ms: number, bytes: number, note = "") => {
+function weightModes(
+  model: Transformer,
+  reference: Transformer,
+  o: {runs: number; quick: boolean; steps: number},
+  add: Add
+) {
+  const run = (m: Transformer, steps: number) => () => {
+    let token = 1;
+    for (let pos = 0; pos < steps; pos++) token = argmax(forward(m, token, pos));
+  };
+  const measure = (label: string, m: Transformer, quant: string, weights: string, act = "fp32") => {
+    // dequant and the TS kernels are slow: fewer steps keep the run short, the per-token figure is the same
+    const slow = weights === "dequant" || m === reference;
+    const steps = slow && !o.quick ? Math.min(o.steps, 16) : o.steps;
+    const provider = setQuant(m, {quant, weights, act});
+    run(m, 2)(); // cached: the first step dequantizes; fused: blocks are placed
+    const ms = time(run(m, steps), {runs: o.runs}).ms;
+    provider.resetCounters();
+    const profiler = setProfiler(m, true)!;
+    run(m, steps)();
+    const report = profiler.report();
+    setProfiler(m, false);
+    const bytes = provider.counters().bytesRead / report.tokens;
+    const getW = (100 * report.byCategory.get_w) / report.totalMs;
+    const msPerToken = ms / steps;
     add(
       "modes",
-      `${mode} matrices per token`,
-      ms,
-      "ms",
-      `${fmt(bytes / 1e6)} MB, ${fmt(bytes / 1e6 / ms)} GB/s${note}`
+      label,
+      1000 / msPerToken,
+      "tok/s",
+      `get_w ${fmt(getW)} % of the step; ${fmt(bytes / 1e6)} MB of weights per token, ${fmt(bytes / 1e6 / msPerToken)} GB/s`
     );
-    add("modes", `${mode} decode estimate`, 1000 / (ms + rest), "tok/s");
   };
-  report("fp32 wasm", fp32Ms, bytes32);
-  report("fp32 plain TS", fp32TsMs, bytes32);
-  const tmp = fast.arena.alloc(Math.max(...mats.map((m) => m.shape[0] * m.shape[1])));
   for (const codec of FORMATS) {
-    const qs: QuantizedMatrix[] = mats.map(({shape: [d, n]}, i) => {
-      const q = quantizeMatrix(codec, ws[i]!, d, n);
-      const data = fast.arena.allocBytes(q.data.length);
-      data.set(q.data);
-      return {...q, data};
-    });
-    const qBytes = step((_, i) => quantizedBytes(qs[i]!));
-    const getW = step((_, i) => timed(() => dequantizeMatrix(tmp, qs[i]!)));
-    report(
-      `${codec.name} dequant`,
-      getW + fp32Ms,
-      bytes32 + qBytes,
-      `; get_w ${fmt(getW)} ms = ${fmt((100 * getW) / (getW + fp32Ms + rest))} % of the step`
-    );
-    report(`${codec.name} cached`, fp32Ms, bytes32);
-    report(
-      `${codec.name} fused wasm`,
-      step((_, i) => timed(() => fast.quant.matvecQuant(out, x, qs[i]!))),
-      qBytes
-    );
-    report(
-      `${codec.name} fused-int wasm`,
-      step((_, i) => timed(() => fast.quant.matvecQuantQ8(out, x, qs[i]!))),
-      qBytes
-    );
-    report(
-      `${codec.name} fused plain TS`,
-      step((_, i) => timed(() => ref.matvecQuant(plainOut, plainX, qs[i]!))),
-      qBytes
-    );
-    if (o.quick) continue;
+    for (const weights of ["dequant", "cached", "fused"])
+      measure(`${codec.name} ${weights} wasm ×1`, model, codec.name, weights);
+    measure(`${codec.name} fused-int (act q8_0) wasm ×1`, model, codec.name, "fused", "q8_0");
+    measure(`${codec.name} fused plain TS ×1`, reference, codec.name, "fused");
   }
-  fast.close();
+  setQuant(model, {weights: "fp32", act: "fp32"});
+  setQuant(reference, {weights: "fp32", act: "fp32"});
+}
 
-  // the crossover: square matrices growing past the caches, Q4_0 / Q8_0 fused vs fp32 (one matvec)
+/** Q4_0 / Q8_0 fused vs fp32 on square matrices growing past the caches (one matvec): where fused starts to win. */
+async function crossover(o: {runs: number; quick: boolean}, add: Add) {
+  const timed = (fn: () => void) => time(fn, {runs: o.runs, minMs: o.quick ? 0 : 10}).ms;
   const sides = o.quick ? [64, 128] : [288, 768, 1536, 2048, 3072, 4096];
   for (const side of sides) {
     const k = await createWasmKernels({
@@ -302,10 +275,7 @@ async function weightModes(c: Config, o: {runs: number; quick: boolean; fp32Step
     const ys = k.arena.alloc(side);
     const f = timed(() => k.kernels.matvec(ys, xs, w, side, side));
     for (const codec of [q8_0, q4_0]) {
-      const q0 = quantizeMatrix(codec, w, side, side);
-      const data = k.arena.allocBytes(q0.data.length);
-      data.set(q0.data);
-      const q = {...q0, data};
+      const q = k.quant.place!(quantizeMatrix(codec, w, side, side), (n) => k.arena.allocBytes(n));
       const ms = timed(() => k.quant.matvecQuant(ys, xs, q));
       add(
         "crossover",

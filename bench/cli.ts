@@ -23,12 +23,16 @@ export function toBenchArgs(raw: RawOptions): BenchArgs {
   };
 }
 
-/** Runs the benchmark, prints the table (or JSON with --json), writes bench/out/*.json; returns the exit code. */
+/**
+ * Runs the benchmark, prints the table (or JSON with --json), writes bench/out/*.json (not for --quick: a smoke run
+ * has no figures to keep); returns the exit code.
+ */
 export async function runBenchCommand(args: BenchArgs, io: Io): Promise<number> {
   const start = performance.now();
   const result = await runBench(args, args.json ? () => {} : (line) => io.err(`${line}\n`));
-  const path = writeResult(result);
+  const path = args.quick ? null : writeResult(result);
+  const seconds = ((performance.now() - start) / 1000).toFixed(1);
   if (args.json) io.out(`${JSON.stringify(result)}\n`);
-  else io.out(`\n${formatTable(result)}\n\nwrote ${path} in ${((performance.now() - start) / 1000).toFixed(1)} s\n`);
+  else io.out(`\n${formatTable(result)}\n\n${path ? `wrote ${path}` : "quick run, nothing written"} in ${seconds} s\n`);
   return 0;
 }
