@@ -9,6 +9,7 @@ import {createFastModel, type WasmKernels} from "../../src/kernels/index.ts";
 import {quantMatrices, setQuant} from "../../src/quant/provider.ts";
 import {setMatrices} from "../../src/engine/transformer.ts";
 import {describeWithFixtures, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
+import {maxRowRelDiff} from "../quant/data.ts";
 import {LOGITS_TOL} from "./tolerances.ts";
 
 /** fused vs cached (issue 4's bound): max|a − b| / max|b| per logits row, float reassociation in the dots only */
@@ -130,18 +131,4 @@ function expectRowClose(a: Float32Array, b: Float32Array, label: string): void {
   let worst = 0;
   for (let i = 0; i < b.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
   expect(worst, label).toBeLessThanOrEqual(LOGITS_TOL.atol);
-}
-
-function maxRowRelDiff(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  for (let r = 0; r < b.length; r++) {
-    let d = 0;
-    let m = 0;
-    for (let i = 0; i < b[r]!.length; i++) {
-      d = Math.max(d, Math.abs(a[r]![i]! - b[r]![i]!));
-      m = Math.max(m, Math.abs(b[r]![i]!));
-    }
-    worst = Math.max(worst, d / m);
-  }
-  return worst;
 }

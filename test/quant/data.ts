@@ -25,3 +25,18 @@ export function gaussian(n: number, sigma: number, seed: number): Float32Array {
 export function cosineData(n: number, offset = 0): Float32Array {
   return Float32Array.from({length: n}, (_, i) => 0.1 + 2 * Math.cos(i + offset));
 }
+
+/** max|a − b| / max|b| per logits row, the worst row: how far two runs of the same tokens drift. */
+export function maxRowRelDiff(a: Float32Array[], b: Float32Array[]): number {
+  let worst = 0;
+  for (let r = 0; r < b.length; r++) {
+    let d = 0;
+    let m = 0;
+    for (let i = 0; i < b[r]!.length; i++) {
+      d = Math.max(d, Math.abs(a[r]![i]! - b[r]![i]!));
+      m = Math.max(m, Math.abs(b[r]![i]!));
+    }
+    worst = Math.max(worst, d / m);
+  }
+  return worst;
+}

@@ -60,6 +60,17 @@ function addQ8_1SumRounding(ref: Float64Array, data: Uint8Array, blockBytes: num
   }
 }
 
+/** Block b of a quantized vector: Σq of its codes and the float32 d = amax/127 of the values it came from. */
+function q8Block(v: Q8Vector, x: Float32Array, b: number): {sum: number; d32: number} {
+  let sum = 0;
+  let amax = 0;
+  for (let j = 0; j < 32; j++) {
+    sum += v.qs[b * 32 + j]!;
+    amax = Math.max(amax, Math.abs(x[b * 32 + j]!));
+  }
+  return {sum, d32: Math.fround(amax / 127)};
+}
+
 const maxAbs = (v: ArrayLike<number>) => Array.from(v).reduce((m, a) => Math.max(m, Math.abs(a)), 0);
 
 describe("quantizeMatrix(codec, w, rows, cols) with rows a block does not divide", () => {
@@ -132,14 +143,8 @@ describe("quantizeQ8(v, x) and matvecQuantQ8(out, xq, q) (activations in Q8_0)",
     dequantizeMatrix(y, q);
     expect(Array.from(v.xq)).toEqual(Array.from(y));
     for (let b = 0; b < 2; b++) {
-      let sum = 0;
-      let amax = 0;
-      for (let j = 0; j < 32; j++) {
-        sum += v.qs[b * 32 + j]!;
-        amax = Math.max(amax, Math.abs(x[b * 32 + j]!));
-      }
+      const {sum, d32} = q8Block(v, x, b);
       // ggml quantize_row_q8_1_ref: s = fp16(sum * d) with the float32 d = amax/127, not the fp16-rounded one
-      const d32 = Math.fround(amax / 127);
       expect(v.s[b]).toBe(f16ToF32(f32ToF16(Math.fround(sum * d32))));
       expect(v.d[b]).toBe(f16ToF32(f32ToF16(d32)));
     }
@@ -149,13 +154,8 @@ describe("quantizeQ8(v, x) and matvecQuantQ8(out, xq, q) (activations in Q8_0)",
     const v = quantizeQ8(createQ8Vector(4096), x);
     let differs = 0;
     for (let b = 0; b < 128; b++) {
-      let sum = 0;
-      let amax = 0;
-      for (let j = 0; j < 32; j++) {
-        sum += v.qs[b * 32 + j]!;
-        amax = Math.max(amax, Math.abs(x[b * 32 + j]!));
-      }
-      expect(v.s[b]).toBe(f16ToF32(f32ToF16(Math.fround(sum * Math.fround(amax / 127)))));
+      const {sum, d32} = q8Block(v, x, b);
+      expect(v.s[b]).toBe(f16ToF32(f32ToF16(Math.fround(sum * d32))));
       if (v.s[b] !== f16ToF32(f32ToF16(Math.fround(sum * v.d[b]!)))) differs++;
     }
     expect(differs).toBeGreaterThan(0); // the data tells the two roundings apart, so this check can fail

@@ -5,6 +5,7 @@ import {setMatrices, setProfiler, type Transformer} from "../../src/engine/trans
 import {quantMatrices, setQuant} from "../../src/quant/provider.ts";
 import {toQuantSettings} from "../../src/quant/modes.ts";
 import {describeWithFixtures, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
+import {maxRowRelDiff} from "./data.ts";
 
 /** fused vs cached: max|a − b| / max|b| per logits row (float reassociation in the dot products only) */
 const FUSED_LOGITS_RTOL = 1e-5;
@@ -25,20 +26,6 @@ const TOKENS: number[] = readFixtureJson("llama2c", "stories260K-once-upon.json"
 /** Teacher-forced decode, one forward per token; returns a copy of every logits row. */
 function decode(model: Transformer, tokens: number[]): Float32Array[] {
   return tokens.map((t, pos) => forward(model, t, pos).slice());
-}
-
-function maxRowRelDiff(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  for (let r = 0; r < b.length; r++) {
-    let d = 0;
-    let m = 0;
-    for (let i = 0; i < b[r]!.length; i++) {
-      d = Math.max(d, Math.abs(a[r]![i]! - b[r]![i]!));
-      m = Math.max(m, Math.abs(b[r]![i]!));
-    }
-    worst = Math.max(worst, d / m);
-  }
-  return worst;
 }
 
 const bitsEqual = (a: Float32Array[], b: Float32Array[]) =>
