@@ -36,7 +36,8 @@ function inPage<T>(body: string): Promise<T> {
   })()`) as Promise<T>;
 }
 
-const TOKENS = "[1, 35, 84, 104, 101, 32, 99, 97, 116, 32, 115, 97, 116, 32, 111, 110]";
+/** Page code: the default model's tokens for a short text, cut to 16 (the test asks for 16 positions). */
+const TOKENS = `engine.encode(engine.loadDefaultModel().tokenizer, "One day the little cat sat on the warm mat and looked at the birds in the tree.").slice(0, 16)`;
 
 describe("engine host in a Worker (chromium)", () => {
   it('createWorkerHost().request("run") gives bitwise the logits of the engine called in the page', async () => {
@@ -44,6 +45,7 @@ describe("engine host in a Worker (chromium)", () => {
       const worker = host.createWorkerHost();
       const info = await worker.request("load", {});
       const tokens = ${TOKENS};
+      if (tokens.length !== 16) throw new Error("the text must give at least 16 tokens");
       const plain = await worker.request("run", {tokens});
       const patches = [{hook: "attn.hook_z", layer: 2, head: 1, op: "zero"}, {hook: "hook_resid_mid", pos: 3, op: "scale", value: 0.5}];
       const patched = await worker.request("run", {tokens, patches});
@@ -63,7 +65,8 @@ describe("engine host in a Worker (chromium)", () => {
       const pattern = cached.cache["blocks.1.attn.hook_pattern"][0];
       return {
         isolated: crossOriginIsolated,
-        dim: info.config.dim,
+        config: info.config,
+        pageConfig: {...model.config},
         isFloat32: plain.logits instanceof Float32Array,
         shape: plain.shape,
         plain: bitsEqual(plain.logits, expected.plain),
@@ -73,16 +76,18 @@ describe("engine host in a Worker (chromium)", () => {
         cacheShape: pattern.shape,
         cache: bitsEqual(pattern.data, cache["blocks.1.attn.hook_pattern"][0].data)
       };`);
+    const config = result.pageConfig as {vocabSize: number; nHeads: number};
     expect(result).toEqual({
       isolated: true,
-      dim: 128,
+      config,
+      pageConfig: config,
       isFloat32: true,
-      shape: [16, 259],
+      shape: [16, config.vocabSize],
       plain: true,
       patchedDiffers: true,
       patched: true,
       quantized: true,
-      cacheShape: [4, 16, 16],
+      cacheShape: [config.nHeads, 16, 16],
       cache: true
     });
   });
@@ -95,7 +100,7 @@ describe("engine host in a Worker (chromium)", () => {
       const progress = [];
       const info = await worker.request("load", {checkpoint, tokenizer: engine.byteTokenizer()}, {onEvent: (p) => progress.push(p)});
       const {text} = await worker.request("generate", {prompt: "Once", steps: 20, sampler: {temperature: 0}});
-      const {model, tokenizer} = engine.loadDefaultModel();
+      const {model, tokenizer} = engine.loadModelFromBytes(engine.seededCheckpoint(), engine.byteTokenizer());
       let expected = "";
       const stream = new engine.TextStream(tokenizer);
       for await (const s of engine.generate(model, {tokens: engine.encode(tokenizer, "Once"), steps: 20, sampler: {temperature: 0}}))
@@ -115,7 +120,7 @@ describe("engine host in a Worker (chromium)", () => {
       // got, whatever the client saw; a fp32 "quant" spec installs the provider without changing a number.
       const result = await inPage<Record<string, unknown>>(`
       const worker = host.createWorkerHost({sharedMemory: ${sharedMemory}});
-      await worker.request("load", {});
+      const {config} = await worker.request("load", {});
       await worker.request("quant", {quant: "fp32", weights: "fp32"});
       const requested = 255;
       const controller = new AbortController();
@@ -144,6 +149,7 @@ describe("engine host in a Worker (chromium)", () => {
         afterChannel,
         superseded: superseded && superseded.message,
         answered: answer.shape,
+        vocabSize: config.vocabSize,
         answeredMs
       };`);
       console.log(
@@ -156,7 +162,7 @@ describe("engine host in a Worker (chromium)", () => {
         seenAtCancel: 5,
         seenLater: 5, // events the engine posted after the cancel are dropped
         superseded: "superseded by a newer request on channel chart",
-        answered: [3, 259]
+        answered: [3, result.vocabSize]
       });
       expect(result.afterSignal).toBeGreaterThanOrEqual(5);
       expect(result.afterSignal).toBeLessThan(255);
