@@ -13,6 +13,9 @@ import {getHeapSpaceStatistics, setFlagsFromString} from "node:v8";
 import {runInNewContext} from "node:vm";
 
 setFlagsFromString("--expose-gc");
+// V8 moves allocation sites whose objects keep surviving into the old generation ("pretenuring"), where this reading
+// would not see them; every allocation stays young with this off
+setFlagsFromString("--no-allocation-site-pretenuring");
 const gc = runInNewContext("gc") as (options?: {type: "minor" | "major"}) => void;
 
 /** Counts typed arrays constructed (through the globals) or cut (subarray/slice) while fn runs. */
