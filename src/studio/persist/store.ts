@@ -1,7 +1,9 @@
 // Local copies of notebooks in localStorage (synchronous, so the page can decide before its cells are defined whether
 // to run the file or the local copy). Every record carries a revision: a write names the revision it started from
-// and is refused when another tab wrote in between, so two tabs never silently overwrite each other; a
-// BroadcastChannel tells the other tabs at once.
+// and is refused when another tab wrote in between, so two tabs never silently overwrite each other; the `storage`
+// event tells the other tabs at once. (Not a BroadcastChannel: its message can reach another tab's renderer before the
+// localStorage write does, and that tab then reads the old record and misses the conflict. The storage event fires
+// only once the new value is visible there.)
 import type {Notebook} from "../editor/cells.ts";
 
 export interface StoredNotebook {
@@ -19,15 +21,6 @@ export interface StoredNotebook {
 export type WriteResult = {ok: true; revision: number} | {ok: false; stored: StoredNotebook};
 
 export const TAB_ID = Math.random().toString(36).slice(2, 10);
-const CHANNEL = "glassbox-notebooks";
-const channel = typeof BroadcastChannel === "function" ? new BroadcastChannel(CHANNEL) : null;
-
-export interface ChangeMessage {
-  key: string;
-  tab: string;
-  revision: number;
-}
-
 export class NotebookStore {
   constructor(readonly key: string) {}
 
@@ -56,19 +49,17 @@ export class NotebookStore {
       ...extra
     };
     localStorage.setItem(this.key, JSON.stringify(record));
-    channel?.postMessage({key: this.key, tab: TAB_ID, revision: record.revision} satisfies ChangeMessage);
     return {ok: true, revision: record.revision};
   }
 
   remove(): void {
     localStorage.removeItem(this.key);
-    channel?.postMessage({key: this.key, tab: TAB_ID, revision: 0} satisfies ChangeMessage);
   }
 
-  /** Calls `listener` when another tab writes or removes this record. */
-  onOtherTab(listener: (message: ChangeMessage) => void): void {
-    channel?.addEventListener("message", (event: MessageEvent<ChangeMessage>) => {
-      if (event.data?.key === this.key && event.data.tab !== TAB_ID) listener(event.data);
+  /** Calls `listener` when another tab writes or removes this record (or clears the storage), once read() sees it. */
+  onOtherTab(listener: () => void): void {
+    addEventListener("storage", (event) => {
+      if (event.storageArea === localStorage && (event.key === this.key || event.key === null)) listener();
     });
   }
 }
