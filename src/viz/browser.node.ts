@@ -4,16 +4,7 @@
 import {fileURLToPath} from "node:url";
 import {chromium, type Browser, type Page} from "playwright-core";
 import {build} from "vite";
-
-export const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run"
-];
+import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "../studio/chromium.node.ts";
 
 let bundle: Promise<string> | undefined;
 
@@ -43,7 +34,7 @@ export async function withVizPage<T>(
   const code = await vizBundle();
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS});
+    browser = await chromium.launch({executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS});
     const page = await browser.newPage({viewport: {width: viewport.width, height: viewport.height}, ...viewport});
     await page.setContent("<!doctype html><html><body style='margin:0'></body></html>");
     await page.addScriptTag({content: code});

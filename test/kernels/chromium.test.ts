@@ -8,20 +8,12 @@ import {KERNELS_WASM_PLAIN} from "../../src/kernels/kernels-wasm.gen.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {fillLcg} from "./data.ts";
 import {DOT_TOL, ELEMENTWISE_TOL} from "./tolerances.ts";
+import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "../../src/studio/chromium.node.ts";
 
-const FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run"
-];
 let browser: Browser;
 
 beforeAll(async () => {
-  browser = await chromium.launch({executablePath: "/usr/bin/chromium", args: FLAGS});
+  browser = await chromium.launch({executablePath: CHROMIUM_PATH, args: CHROMIUM_FLAGS});
 });
 afterAll(() => browser?.close());
 

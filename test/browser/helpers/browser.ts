@@ -6,17 +6,10 @@ import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {chromium, type BrowserContext, type Page} from "playwright-core";
 import {PROJECT_ROOT} from "./servers.ts";
+import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "../../../src/studio/chromium.node.ts";
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-export const CHROMIUM_FLAGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run"
-];
+export {CHROMIUM_FLAGS};
+export const CHROMIUM = CHROMIUM_PATH;
 export const SCREENSHOTS_DIR = resolve(PROJECT_ROOT, "test/screenshots");
 
 export interface BrowserOptions {
