@@ -106,6 +106,10 @@ export function drawHistogram(
       .attr("data-tip", `${layers[0]!.name}\n[${formatNumber(b.x0!)}, ${formatNumber(b.x1!)})\n${b.length} values`);
   }
   binned.slice(1).forEach((bins, i) => {
+    // the step curve needs a closing point at the last bin's right edge, with that bin's count (a copy keeps the
+    // bin's length: spreading an array into an object would drop it and draw a NaN)
+    const last = bins[bins.length - 1]!;
+    const end = Object.assign([...last], {x0: last.x1, x1: last.x1});
     const line = d3
       .line<d3.Bin<number, number>>()
       .curve(d3.curveStepAfter)
@@ -116,7 +120,7 @@ export function drawHistogram(
       .attr("fill", "none")
       .attr("stroke", colors[(i + 1) % colors.length]!)
       .attr("stroke-width", 2.5)
-      .attr("d", line([...bins, {...bins[bins.length - 1]!, x0: bins[bins.length - 1]!.x1} as d3.Bin<number, number>]));
+      .attr("d", line([...bins, end]));
   });
   const rules = marks
     .append("g")

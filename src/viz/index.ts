@@ -46,5 +46,6 @@ export type {OpCategory} from "./categories.ts";
 export {publishHighlight, subscribeHighlight, HIGHLIGHT_CLASS, HIGHLIGHT_EVENT} from "./highlight.ts";
 export type {HighlightDetail} from "./highlight.ts";
 export {keyword} from "./options.ts";
+export {formatBytes, formatMs} from "./format.ts";
 export type {FrameOptions, FrameSpec} from "./options.ts";
 export type {Theme, ThemeName} from "./theme.ts";

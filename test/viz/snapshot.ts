@@ -56,7 +56,9 @@ export function snapshot(example: () => Element): void {
     const warn = vi.spyOn(console, "warn");
     const error = vi.spyOn(console, "error");
     try {
-      compareSnapshot(example.name, example());
+      const element = example();
+      expect(nanGeometry(element), "NaN in geometry: a browser logs an error and draws nothing").toEqual([]);
+      compareSnapshot(example.name, element);
       expect(warn, "warnings").not.toHaveBeenCalled();
       expect(error, "errors").not.toHaveBeenCalled();
     } finally {
@@ -64,4 +66,15 @@ export function snapshot(example: () => Element): void {
       error.mockRestore();
     }
   });
+}
+
+const GEOMETRY = ["d", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height", "points", "transform"];
+
+/** `<tag attribute>` of every SVG attribute holding NaN (jsdom accepts it; a browser logs a console error). */
+function nanGeometry(root: Element): string[] {
+  return [root, ...root.querySelectorAll("*")].flatMap((e) =>
+    e.namespaceURI === "http://www.w3.org/2000/svg"
+      ? GEOMETRY.filter((a) => e.getAttribute(a)?.includes("NaN")).map((a) => `<${e.tagName} ${a}>`)
+      : []
+  );
 }
