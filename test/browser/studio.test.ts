@@ -66,6 +66,10 @@ describe.each(modes)("studio (%s)", (mode, baseUrl) => {
       expect(await page.page.title()).toBe(`${notebook.title} · Glassbox`);
       expect(await page.page.locator("main .observablehq--cell").count()).toBeGreaterThan(0);
       expect(await page.page.locator("#gb-isolation").textContent()).toBe("cross-origin isolated: threads available");
+      const glossary = await page.page
+        .locator(".gb-bar a", {hasText: "Glossary"})
+        .evaluate((a) => (a as HTMLAnchorElement).href);
+      expect(glossary).toBe(`${baseUrl}notebooks/glossary.html`);
       await page.screenshot(`${mode}-${name}`);
       expect(await page.problems()).toEqual([]);
       expect(page.requests.length).toBeGreaterThan(0);
