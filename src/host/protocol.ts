@@ -3,7 +3,8 @@
 // type parameter F admits hook functions: `EngineOps<never>` is what a Worker takes (patch specs only),
 // `EngineOps<HookFn>` is what runs where the engine runs (in the page, or in Node).
 // T = tokens in a call, V = vocab_size
-import type {ActivationCache, Config, HookKey, HookMode, HookName, ModelSource, PatchSpec} from "../engine/index.ts";
+import type {ActivationCache, Config, HookKey, HookMode, HookName, KernelSet, ModelSource} from "../engine/index.ts";
+import type {PatchSpec} from "../engine/index.ts";
 import type {ProfileReport, SamplerSpec} from "../engine/index.ts";
 import type {MatrixReport, QuantCounters, QuantResidency, QuantSettingsSpec} from "../quant/index.ts";
 
@@ -20,6 +21,8 @@ export interface LoadArgs {
   tokenizer?: ModelSource;
   /** refuse a model needing more bytes than this (default the engine's, 2 GiB) */
   maxBytes?: number;
+  /** "wasm" (default: WebAssembly SIMD kernels, the plain TS ones where SIMD is missing) or "ts" */
+  kernels?: KernelSet;
 }
 
 export interface LoadProgress {
@@ -34,6 +37,8 @@ export interface ModelInfo {
   source: string;
   /** weights in the checkpoint */
   parameters: number;
+  /** what runs the model, e.g. "wasm-simd128 ×1 thread", and why a request was not met */
+  backend: string;
 }
 
 export interface TokenizeArgs {

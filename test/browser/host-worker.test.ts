@@ -1,9 +1,11 @@
 // The engine host in real Chromium: the module Worker that vite bundles from src/host/engine.worker.ts gives the
-// same numbers as the engine called in the page, a cancelled generate stops early and the Worker answers the next
-// request, a crashed Worker rejects what is pending, and nothing leaves localhost.
+// same numbers as the engine called in the page (both on the wasm kernels, createModel's default), a cancelled
+// generate stops early and the Worker answers the next request, a crashed Worker rejects what is pending, and nothing
+// leaves localhost.
 //
-// Logits are compared BITWISE: the Worker runs the same JavaScript in the same V8 as the page, and V8's float
-// arithmetic (IEEE double, Float32Array rounding on store, its fdlibm port of Math.exp) has no thread-dependent path.
+// Logits are compared BITWISE: the Worker runs the same JavaScript and the same WebAssembly module in the same V8 as
+// the page; V8's float arithmetic (IEEE double, Float32Array rounding on store, its fdlibm port of Math.exp) and
+// SIMD128's IEEE float lanes have no thread-dependent path.
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {launchBrowser, openPage, type Browser, type WatchedPage} from "./helpers/index.ts";
 
@@ -54,7 +56,8 @@ describe("engine host in a Worker (chromium)", () => {
       const cached = await worker.request("cache", {tokens, names: ["attn.hook_pattern"], layers: [1]});
       worker.close();
 
-      const {model} = engine.loadDefaultModel();
+      const files = engine.DEFAULT_MODEL_FILES();
+      const {model} = await engine.createModel(files.checkpoint, files.tokenizer);
       const expected = {
         plain: engine.prefill(model, tokens).slice(),
         patched: engine.runWithHooks(model, tokens, {patches}),
@@ -65,6 +68,7 @@ describe("engine host in a Worker (chromium)", () => {
       const pattern = cached.cache["blocks.1.attn.hook_pattern"][0];
       return {
         isolated: crossOriginIsolated,
+        backend: info.backend,
         config: info.config,
         pageConfig: {...model.config},
         isFloat32: plain.logits instanceof Float32Array,
@@ -79,6 +83,7 @@ describe("engine host in a Worker (chromium)", () => {
     const config = result.pageConfig as {vocabSize: number; nHeads: number};
     expect(result).toEqual({
       isolated: true,
+      backend: "wasm-simd128 ×1 thread",
       config,
       pageConfig: config,
       isFloat32: true,
@@ -100,7 +105,7 @@ describe("engine host in a Worker (chromium)", () => {
       const progress = [];
       const info = await worker.request("load", {checkpoint, tokenizer: engine.byteTokenizer()}, {onEvent: (p) => progress.push(p)});
       const {text} = await worker.request("generate", {prompt: "Once", steps: 20, sampler: {temperature: 0}});
-      const {model, tokenizer} = engine.loadModelFromBytes(engine.seededCheckpoint(), engine.byteTokenizer());
+      const {model, tokenizer} = await engine.createModel(engine.seededCheckpoint(), engine.byteTokenizer());
       let expected = "";
       const stream = new engine.TextStream(tokenizer);
       for await (const s of engine.generate(model, {tokens: engine.encode(tokenizer, "Once"), steps: 20, sampler: {temperature: 0}}))

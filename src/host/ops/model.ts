@@ -1,23 +1,49 @@
-// load: the built-in model, or checkpoint + tokenizer (bytes, Blob or URL) with progress; tokenize: text <-> ids.
-import {decode, decodePiece, DEFAULT_MODEL_FILES, encode, loadModel, weightsFloats, BOS} from "../../engine/index.ts";
+// load: the built-in model, or checkpoint + tokenizer (bytes, Blob or URL) with progress, on the wasm kernels by
+// default (createModel: the plain TS kernels where WebAssembly SIMD is missing, or when asked); tokenize: text <-> ids.
+import {
+  checkMemory,
+  createModel,
+  decode,
+  decodePiece,
+  DEFAULT_MAX_BYTES,
+  DEFAULT_MODEL_FILES,
+  encode,
+  readCheckpointHeader,
+  readSource,
+  weightsFloats,
+  BOS
+} from "../../engine/index.ts";
 import type {LoadArgs, LoadProgress, ModelInfo, TokenizeArgs, Tokenized} from "../protocol.ts";
 import {requireModel, toTokens, type OpContext, type Session} from "../session.ts";
 
 export async function load(session: Session, args: LoadArgs, ctx: OpContext<LoadProgress>): Promise<ModelInfo> {
-  const {checkpoint, tokenizer, maxBytes} = args ?? {};
+  const {checkpoint, tokenizer, maxBytes = DEFAULT_MAX_BYTES, kernels = "wasm"} = args ?? {};
   if ((checkpoint === undefined) !== (tokenizer === undefined))
     throw new Error("load needs both checkpoint and tokenizer (or neither, for the built-in model)");
   const builtIn = checkpoint === undefined;
   const files = builtIn ? DEFAULT_MODEL_FILES() : {checkpoint: checkpoint!, tokenizer: tokenizer!};
-  const loaded = await loadModel(files.checkpoint, files.tokenizer, {
-    maxBytes,
+  const checkpointBytes = await readSource(files.checkpoint, {
+    what: "checkpoint",
     signal: ctx.signal,
+    // the shape and the plain model's memory, before the rest of the file is read (createModel then counts the arena)
+    check: (header, total) => checkMemory(readCheckpointHeader(header, total), maxBytes),
     onProgress: (done, total) => ctx.emit({loaded: done, total})
   });
+  const tokenizerBytes = await readSource(files.tokenizer, {what: "tokenizer", signal: ctx.signal});
   ctx.check();
+  const loaded = await createModel(checkpointBytes, tokenizerBytes, {kernels, maxBytes});
+  // a request cancelled while the model was built keeps the model it had
+  if (ctx.signal.aborted) loaded.close();
+  ctx.check();
+  session.loaded?.close();
   session.loaded = loaded;
   const {config} = loaded.model;
-  return {config: {...config}, source: builtIn ? "built-in" : "checkpoint", parameters: weightsFloats(config)};
+  return {
+    config: {...config},
+    source: builtIn ? "built-in" : "checkpoint",
+    parameters: weightsFloats(config),
+    backend: loaded.backend
+  };
 }
 
 export function tokenize(session: Session, args: TokenizeArgs): Tokenized {
