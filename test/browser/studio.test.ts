@@ -185,6 +185,26 @@ describe("the model notebook (dev)", () => {
   });
 });
 
+describe("the model notebook without WebAssembly SIMD (dev)", () => {
+  it("runs on the plain TS kernels and says so", async () => {
+    const page = await openPage(browser.context, `${inject("devUrl")}notebooks/next-token.html?prompt=Hello`);
+    // what a browser without SIMD128 answers for the kernel module (the only module the page validates)
+    await page.page.addInitScript("WebAssembly.validate = () => false");
+    await page.page.reload();
+    await page.idle();
+    expect(await page.page.locator(".gb-notice").allTextContents()).toEqual([
+      expect.stringMatching(
+        /^This browser cannot run the WebAssembly SIMD kernels, so the model runs on the plain TypeScript/
+      )
+    ]);
+    expect(await page.page.locator("main").textContent()).toContain("on plain TS kernels (wasm unavailable");
+    expect(await page.page.locator("svg[data-quant]").getAttribute("data-prompt")).toBe("Hello");
+    await page.screenshot("dev-next-token-no-simd");
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+});
+
 describe("built site", () => {
   it("says it is single-threaded when served without cross-origin isolation", async () => {
     const server = await serveStatic({root: inject("siteDir"), isolate: false});
