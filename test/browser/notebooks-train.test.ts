@@ -127,6 +127,17 @@ describe("notebooks/training.html (dev)", () => {
     await page.page.close();
   });
 
+  it("a bad deep-link value is named and the input keeps its default", async () => {
+    const page = await openPage(browser.context, url("dim=20&steps=7&layers=2"));
+    await page.idle(TRAINING_TIMEOUT);
+    const notices = await page.page.locator(".gb-notice").allTextContents();
+    expect(notices.sort()).toEqual(["invalid dim: 20", "invalid steps: 7"]);
+    expect(await page.page.locator(".gb-train-control").first().getAttribute("data-state")).toBe("ready");
+    expect(await page.page.locator("p.gb-note", {hasText: "weights:"}).textContent()).toContain("of width 32");
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
   it("the built-in model's section shows its card: validation loss, bigram baseline and what did not emerge", async () => {
     const card = JSON.parse(readFileSync(join(PROJECT_ROOT, "models/glassbox-stories.card.json"), "utf8"));
     const page = await openPage(browser.context, url(""));
