@@ -8,6 +8,9 @@ import {swatchLegend} from "./legend.ts";
 import type {FrameOptions} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
 
+/** The least share of a bar chart's width the bars keep, however long the row labels. */
+const MIN_PLOT_SHARE = 0.3;
+
 export interface BarCategory {
   name: string;
   color: string;
@@ -86,17 +89,27 @@ export function drawBarChart(
   const totals = clean.map((parts) => d3.sum(parts));
   const max = d3.max(totals) || 1;
   const vertical = axes.orientation === "vertical";
+  // On a narrow chart the row labels give way (truncated to fit) before the bars do: the plot keeps at least
+  // MIN_PLOT_SHARE of the width, so no bar can get a negative size.
+  const maxNote = Math.max(0, ...rows.map((r, i) => textWidth(r.note ?? axes.format(totals[i]!), fs * 0.87)));
+  const labelRoom = Math.max(40, Math.min(260, fig.width * (1 - MIN_PLOT_SHARE) - 16 - 12 - maxNote - 24));
+  const labelChars = Math.max(4, Math.min(30, Math.floor(labelRoom / (fs * 0.6))));
   const labelWidth = vertical
     ? 0
-    : Math.min(260, Math.max(40, ...rows.map((r) => textWidth(truncate(r.label, 30), fs))));
-  const maxNote = Math.max(0, ...rows.map((r, i) => textWidth(r.note ?? axes.format(totals[i]!), fs * 0.87)));
+    : Math.min(labelRoom, Math.max(40, ...rows.map((r) => textWidth(truncate(r.label, labelChars), fs))));
+  const minPlot = fig.width * MIN_PLOT_SHARE;
   const box = vertical
-    ? {x: 86, y: top + fs * 1.4, width: fig.width - 86 - 24, height: fig.bottom - top - fs * 1.4 - fs * 4}
+    ? {
+        x: 86,
+        y: top + fs * 1.4,
+        width: Math.max(minPlot, fig.width - 86 - 24),
+        height: Math.max(fs * 2, fig.bottom - top - fs * 1.4 - fs * 4)
+      }
     : {
         x: 16 + labelWidth + 12,
         y: top,
-        width: fig.width - 16 - labelWidth - 12 - maxNote - 24,
-        height: fig.bottom - top - fs * 3.4
+        width: Math.max(minPlot, fig.width - 16 - labelWidth - 12 - maxNote - 24),
+        height: Math.max(fs * 2, fig.bottom - top - fs * 3.4)
       };
   if (!rows.length) {
     fig.message("no data", box);
@@ -113,7 +126,9 @@ export function drawBarChart(
     .nice()
     .range(vertical ? [box.y + box.height, box.y] : [box.x, box.x + box.width]);
   const grid = fig.svg.append("g").attr("stroke", theme.grid);
-  for (const t of value.ticks(5)) {
+  // at most one labelled tick per 90 px across (40 px up), so tick labels never run into each other
+  const tickCount = Math.max(2, Math.min(5, Math.floor(vertical ? box.height / 40 : box.width / 90)));
+  for (const t of value.ticks(tickCount)) {
     if (vertical)
       grid
         .append("line")
@@ -129,7 +144,9 @@ export function drawBarChart(
         .attr("x1", value(t))
         .attr("x2", value(t));
   }
-  const valueAxis = (vertical ? d3.axisLeft(value) : d3.axisBottom(value)).ticks(5).tickFormat((v) => axes.format(+v));
+  const valueAxis = (vertical ? d3.axisLeft(value) : d3.axisBottom(value))
+    .ticks(tickCount)
+    .tickFormat((v) => axes.format(+v));
   styleAxis(
     fig.svg
       .append("g")
@@ -140,7 +157,7 @@ export function drawBarChart(
   const step = Math.max(1, Math.ceil((vertical ? textWidth("0000", fs) : fs * 1.2) / band.step()));
   const bandAxis = (vertical ? d3.axisBottom(band) : d3.axisLeft(band))
     .tickValues(d3.range(0, rows.length, step))
-    .tickFormat((i) => truncate(rows[i]!.label, 30))
+    .tickFormat((i) => truncate(rows[i]!.label, vertical ? 30 : labelChars))
     .tickSize(0)
     .tickPadding(6);
   styleAxis(

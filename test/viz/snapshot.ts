@@ -57,7 +57,7 @@ export function snapshot(example: () => Element): void {
     const error = vi.spyOn(console, "error");
     try {
       const element = example();
-      expect(nanGeometry(element), "NaN in geometry: a browser logs an error and draws nothing").toEqual([]);
+      expect(badGeometry(element), "NaN or a negative size: a browser logs an error and draws nothing").toEqual([]);
       compareSnapshot(example.name, element);
       expect(warn, "warnings").not.toHaveBeenCalled();
       expect(error, "errors").not.toHaveBeenCalled();
@@ -70,11 +70,18 @@ export function snapshot(example: () => Element): void {
 
 const GEOMETRY = ["d", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "width", "height", "points", "transform"];
 
-/** `<tag attribute>` of every SVG attribute holding NaN (jsdom accepts it; a browser logs a console error). */
-function nanGeometry(root: Element): string[] {
+/**
+ * `<tag attribute>` of every SVG attribute holding NaN, and every negative width or height (jsdom accepts both; a
+ * browser logs a console error).
+ */
+function badGeometry(root: Element): string[] {
+  const bad = (e: Element, a: string) => {
+    const v = e.getAttribute(a);
+    return v !== null && (v.includes("NaN") || ((a === "width" || a === "height") && parseFloat(v) < 0));
+  };
   return [root, ...root.querySelectorAll("*")].flatMap((e) =>
     e.namespaceURI === "http://www.w3.org/2000/svg"
-      ? GEOMETRY.filter((a) => e.getAttribute(a)?.includes("NaN")).map((a) => `<${e.tagName} ${a}>`)
+      ? GEOMETRY.filter((a) => bad(e, a)).map((a) => `<${e.tagName} ${a}="${e.getAttribute(a)}">`)
       : []
   );
 }

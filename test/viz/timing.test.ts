@@ -71,6 +71,17 @@ snapshot(function memoryBarStories15M() {
   );
 });
 
+// the narrowest chart a notebook draws (320 px) with the longest row labels: the labels give way, not the bars
+snapshot(function memoryBarNarrow() {
+  return memoryBar(
+    {
+      memory: {fp32: 983_040, packed: 138_240, cached: 983_040},
+      readPerToken: {fp32: 983_040, packed: 138_240, cached: 983_040}
+    },
+    {width: 320, height: 360, title: "Weight memory and bytes read per token, q4_0"}
+  );
+});
+
 snapshot(function memoryBarNaN() {
   return memoryBar({memory: {fp32: NaN, packed: 1024, cached: Infinity}});
 });
