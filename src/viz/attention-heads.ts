@@ -6,8 +6,7 @@ import {createFigure, type GSelection} from "./figure.ts";
 import {finiteStats, nonFiniteNote} from "./format.ts";
 import {heatmapPanel, type Panel} from "./heatmap-panel.ts";
 import {subscribeHighlight} from "./highlight.ts";
-import {RAMP_HEIGHT, rampLegend} from "./legend.ts";
-import {attentionTip, toAttentionOptions, type AttentionSpec} from "./attention.ts";
+import {attentionLegend, attentionTip, toAttentionOptions, type AttentionSpec} from "./attention.ts";
 import {addTooltip} from "./tooltip.ts";
 
 export interface AttentionHeadsData {
@@ -42,15 +41,7 @@ export function attentionHeads(data: AttentionHeadsData, spec?: AttentionHeadsSp
   const mode = cellMode(document, H * T * T, options.raster);
   const fig = createFigure(options, "attention-heads", [nonFiniteNote(stats, "clamped")].filter(Boolean));
   const theme = options.theme;
-  rampLegend(fig.svg, theme, {
-    x: fig.width - 244,
-    y: 10,
-    width: 220,
-    color: theme.sequential,
-    domain: [0, 1],
-    label: "attention probability"
-  });
-  const top = Math.max(fig.top, 10 + RAMP_HEIGHT + 4);
+  const top = attentionLegend(fig);
   if (T === 0 || H === 0) {
     fig.message("no data");
     return fig.finish(`${options.title}: no data.`);

@@ -2,7 +2,7 @@
 // on both axes, sequential colours on the fixed probability range 0..1, the causal (future) half left blank.
 // T = number of tokens.
 import {cellMode, RASTERS, toGrid, type Raster} from "./cells.ts";
-import {createFigure, type GSelection} from "./figure.ts";
+import {createFigure, type Figure, type GSelection} from "./figure.ts";
 import {finiteStats, formatNumber, nonFiniteNote, showToken} from "./format.ts";
 import {heatmapPanel, type Panel} from "./heatmap-panel.ts";
 import {subscribeHighlight} from "./highlight.ts";
@@ -76,6 +76,19 @@ export function attentionTip(tokens: readonly string[], q: number, k: number, p:
   return `${prefix}query ${q} “${showToken(tokens[q]!)}”\nkey ${k} “${showToken(tokens[k]!)}”\np ${formatNumber(p)}`;
 }
 
+/** The 0..1 probability ramp both attention charts draw at the top right; returns where the panels may start. */
+export function attentionLegend(fig: Figure): number {
+  rampLegend(fig.svg, fig.theme, {
+    x: fig.width - 244,
+    y: 10,
+    width: 220,
+    color: fig.theme.sequential,
+    domain: [0, 1],
+    label: "attention probability"
+  });
+  return Math.max(fig.top, 10 + RAMP_HEIGHT + 4);
+}
+
 export function attentionPattern(data: AttentionData, spec?: AttentionSpec): SVGSVGElement {
   const options = toAttentionOptions(spec);
   const tokens = (data.tokens ?? []).map(String);
@@ -86,15 +99,7 @@ export function attentionPattern(data: AttentionData, spec?: AttentionSpec): SVG
   const notes = [nonFiniteNote(stats, "clamped")].filter(Boolean);
   const fig = createFigure(options, "attention", notes);
   const theme = options.theme;
-  rampLegend(fig.svg, theme, {
-    x: fig.width - 244,
-    y: 10,
-    width: 220,
-    color: theme.sequential,
-    domain: [0, 1],
-    label: "attention probability"
-  });
-  const top = Math.max(fig.top, 10 + RAMP_HEIGHT + 4);
+  const top = attentionLegend(fig);
   const what = `${options.title || "Attention"}`;
   if (T === 0) {
     fig.message("no data");
