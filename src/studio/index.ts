@@ -7,6 +7,6 @@ export {
   type GuardRequest,
   type MemoryBudget
 } from "./memory-guard.ts";
-export {loadNotebookModel, guardWeightCache} from "./model.ts";
+export {guardWeightCache} from "./model.ts";
 export {threadingMode, type ThreadingMode} from "./isolation.ts";
 export {showNotice} from "./notices.ts";
