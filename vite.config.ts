@@ -8,6 +8,7 @@ import {notebookPages} from "./src/studio/vite/notebook-pages.node.ts";
 import {notebookEditing} from "./src/studio/persist/vite.node.ts";
 import {ISOLATION_HEADERS} from "./src/studio/serve.node.ts";
 import {OFFLINE_STUB_MARKER, offlineAliases, offlineResolver} from "./src/studio/vite/offline-resolver.node.ts";
+import {htlResolver} from "./src/studio/vite/htl-resolver.node.ts";
 
 const root = fileURLToPath(new URL(".", import.meta.url));
 const kitDir = fileURLToPath(new URL("node_modules/@observablehq/notebook-kit/dist/src/", import.meta.url));
@@ -17,7 +18,7 @@ export default defineConfig({
   root,
   base: "./",
   appType: "mpa",
-  plugins: [offlineResolver(), ...notebookPages({root}), notebookEditing({root})],
+  plugins: [htlResolver(), offlineResolver(), ...notebookPages({root}), notebookEditing({root})],
   resolve: {
     alias: [
       {find: /^observable:runtime$/, replacement: fileURLToPath(new URL("src/studio/runtime.ts", import.meta.url))},
@@ -28,6 +29,8 @@ export default defineConfig({
   optimizeDeps: {
     // Pre-bundled modules bypass plugins, so notebook-kit must stay out for its CDN imports to reach our resolver.
     exclude: ["@observablehq/notebook-kit"],
+    // Observable Inputs is pre-bundled with its own htl: route that to the htl without inline handlers too.
+    rolldownOptions: {plugins: [htlResolver()]},
     // Notebook pages have no <script> for the scanner: scan the modules cells import, and list the packages the
     // builtins and cells load lazily, so a first use does not re-optimize and reload the page.
     entries: ["src/**/*.ts", "!src/**/*.node.ts", "!src/cli/**", "!src/**/*.d.ts"],
