@@ -5,17 +5,18 @@
 // Medians over several runs after a warm-up; `quick` runs every path once at a tiny size (a smoke test: it fails if
 // any path throws, and asserts nothing about speed).
 // D = dim, H = hidden_dim, V = vocab_size, L = n_layers
-import {mkdirSync, readFileSync, writeFileSync} from "node:fs";
+import {mkdirSync, writeFileSync} from "node:fs";
 import {availableParallelism} from "node:os";
 import {dirname, join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {referenceKernels} from "../src/engine/backend.ts";
-import {readCheckpointHeader} from "../src/engine/checkpoint.ts";
+import {readCheckpoint, readCheckpointHeader} from "../src/engine/checkpoint.ts";
 import {addHook} from "../src/engine/hooks/hooks.ts";
 import {hookNames} from "../src/engine/hooks/names.ts";
 import {forward, prefill} from "../src/engine/forward.ts";
 import {seededCheckpoint} from "../src/engine/default-model.ts";
 import {loadModelFromBytes} from "../src/engine/load.ts";
+import {readCheckpointFile} from "../src/engine/load.node.ts";
 import {MATRIX_NAMES, matrixShape} from "../src/engine/matrices.ts";
 import type {Config} from "../src/engine/model.ts";
 import {argmax} from "../src/engine/sampler.ts";
@@ -62,7 +63,6 @@ export interface BenchResult {
 
 const FORMATS = [q8_0, q4_0, q4_1];
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const readFile = async (path: string) => new Uint8Array(readFileSync(path));
 
 /** Runs the benchmark and returns every figure; `log` gets progress lines. */
 export async function runBench(options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchResult> {
@@ -73,8 +73,9 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
     log(`  ${section} | ${name}: ${fmt(value)} ${unit}${note ? `  (${note})` : ""}`);
   };
   const shape = quick ? "stories260K" : options.shape;
-  const checkpoint = options.model ? await readFile(options.model) : seededCheckpoint(1, SHAPES[shape]);
-  const c = readCheckpointHeader(checkpoint, checkpoint.byteLength);
+  // a user's file is checked whole (readable, a checkpoint, finite weights) before anything runs on it
+  const checkpoint = options.model ? await readCheckpointFile(options.model) : seededCheckpoint(1, SHAPES[shape]);
+  const c = options.model ? readCheckpoint(checkpoint).config : readCheckpointHeader(checkpoint, checkpoint.byteLength);
   const runs = quick ? 1 : 5;
   const steps = quick ? 4 : Math.min(128, c.seqLen);
   const T = quick ? 8 : Math.min(64, c.seqLen);
@@ -85,14 +86,15 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
   // --- native baseline ----------------------------------------------------------------------------------------
   const native = buildNative();
-  const file = join(NATIVE_DIR, `${shape}.bin`);
-  writeFileSync(file, checkpoint);
+  // the native baseline reads a file: the user's own, or the random model written to build/bench/
+  const file = options.model ?? join(NATIVE_DIR, `${shape}.bin`);
+  if (!options.model) writeFileSync(file, checkpoint);
   for (const threads of threadCounts) {
     const bin = threads > 1 ? native.runomp : native.run;
     add(
       "decode",
       `C ${NATIVE_FLAGS.join(" ")}${threads > 1 ? " -fopenmp" : ""} ×${threads}`,
-      runNative(bin, options.model ?? file, steps, runs, threads).tokS,
+      runNative(bin, file, steps, runs, threads).tokS,
       "tok/s"
     );
   }

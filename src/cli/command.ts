@@ -14,6 +14,8 @@ export interface Command {
   summary: string;
   /** whether the shared model options apply */
   modelOptions: boolean;
+  /** shared model options this command has no use for: refused (never silently ignored) and not in --help */
+  unusedModelOptions?: string[];
   /** options of this command besides the shared ones */
   options: OptionSpec[];
   /** the one bare argument this command takes, stored as this option (serve [dir] is --dir), if any */

@@ -8,7 +8,30 @@ const processIo: Io = {
   err: (text) => process.stderr.write(text)
 };
 
-export const optionsOf = (command: Command) => [...(command.modelOptions ? MODEL_OPTIONS : []), ...command.options];
+/**
+ * A reader that stops early (`glassbox generate | head -c 5`) closes the pipe: the command has nobody to tell, so it
+ * stops quietly with status 0, as it would had the reader read to the end.
+ */
+function stopOnClosedPipe(stream: NodeJS.WriteStream): void {
+  stream.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+    process.exit(0);
+  });
+}
+
+export const optionsOf = (command: Command) => [
+  ...(command.modelOptions ? MODEL_OPTIONS.filter((o) => !command.unusedModelOptions?.includes(o.name)) : []),
+  ...command.options
+];
+
+/** A shared option the command does not use is named as such, not as an unknown flag. */
+function refuseUnused(command: Command, argv: string[]): void {
+  const unused = command.unusedModelOptions?.find((name) =>
+    argv.some((arg) => arg === `--${name}` || arg.startsWith(`--${name}=`))
+  );
+  if (unused !== undefined)
+    throw new Error(`invalid option: --${unused} (glassbox ${command.name} does not use it; see --help)`);
+}
 
 function help(): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -17,6 +40,10 @@ function help(): string {
 }
 
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  if (io === processIo) {
+    stopOnClosedPipe(process.stdout);
+    stopOnClosedPipe(process.stderr);
+  }
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "help") {
     io.out(help());
@@ -35,6 +62,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     return 0;
   }
   try {
+    refuseUnused(command, rest);
     return (await command.run(parseArgs(rest, optionsOf(command), command.positional), io)) ?? 0;
   } catch (error) {
     io.err(`glassbox ${command.name}: ${(error as Error).message}\n`);

@@ -20,18 +20,28 @@ export async function readModelFiles(
   tokenizerPath: string,
   maxBytes = DEFAULT_MAX_BYTES
 ): Promise<{checkpoint: Uint8Array; tokenizer: Uint8Array}> {
-  const size = await fileSize(checkpointPath, "checkpoint");
+  await checkCheckpointFile(checkpointPath, maxBytes);
+  await fileSize(tokenizerPath, "tokenizer");
+  const [checkpoint, tokenizer] = await Promise.all([readFile(checkpointPath), readFile(tokenizerPath)]);
+  return {checkpoint, tokenizer};
+}
+
+/** The bytes of a checkpoint file, its header and memory need checked before it is read (no tokenizer needed). */
+export async function readCheckpointFile(path: string, maxBytes = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
+  await checkCheckpointFile(path, maxBytes);
+  return readFile(path);
+}
+
+async function checkCheckpointFile(path: string, maxBytes: number): Promise<void> {
+  const size = await fileSize(path, "checkpoint");
   const header = new Uint8Array(Math.min(HEADER_BYTES, size));
-  const file = await open(checkpointPath, "r");
+  const file = await open(path, "r");
   try {
     await file.read(header, 0, header.byteLength, 0);
   } finally {
     await file.close();
   }
   checkMemory(readCheckpointHeader(header, size), maxBytes);
-  await fileSize(tokenizerPath, "tokenizer");
-  const [checkpoint, tokenizer] = await Promise.all([readFile(checkpointPath), readFile(tokenizerPath)]);
-  return {checkpoint, tokenizer};
 }
 
 async function fileSize(path: string, what: string): Promise<number> {

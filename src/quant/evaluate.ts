@@ -27,6 +27,7 @@ interface Run {
 }
 
 function chunks(model: Transformer, tokens: ArrayLike<number>, ctx: number | undefined): number[][] {
+  if (tokens.length < 2) throw new Error(`invalid tokens: ${tokens.length} (scoring needs at least 2)`);
   const n = Math.min(ctx ?? model.config.seqLen, model.config.seqLen, tokens.length);
   if (!(n >= 2)) throw new Error(`invalid ctx: ${ctx ?? n} (need at least 2 tokens per chunk)`);
   const out: number[][] = [];

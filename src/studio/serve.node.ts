@@ -1,9 +1,12 @@
 // A tiny static file server for the built studio (`glassbox serve [dir]`, and the browser tests): node:http only,
 // correct MIME types, and the cross-origin-isolation headers (COOP/COEP) that let pages use threads. Localhost only
-// unless a host is given.
-import {createReadStream, statSync, type Stats} from "node:fs";
-import {createServer, type Server} from "node:http";
-import {extname, join, normalize, resolve, sep} from "node:path";
+// unless a host is given. A classroom serves it to the network, so it is hostile-input safe: only files whose real
+// path is inside the folder, redirects only to a path on the same origin, a read error answers 500 (never stops the
+// server), and a client that goes away closes its file. Range requests are not supported (`Accept-Ranges: none`):
+// a Range header gets the whole file with 200, which every browser accepts.
+import {createReadStream, realpathSync, statSync, type Stats} from "node:fs";
+import {createServer, type Server, type ServerResponse} from "node:http";
+import {extname, join, normalize, relative, resolve, sep} from "node:path";
 
 export const MIME_TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
@@ -40,6 +43,17 @@ export const ISOLATION_HEADERS: Record<string, string> = {
   "Cross-Origin-Resource-Policy": "same-origin"
 };
 
+/**
+ * Sent with every answer: no MIME sniffing, and no framing by other sites (frame-ancestors only works as a header,
+ * the pages' own CSP is a <meta>, which browsers combine with this one).
+ */
+export const SAFETY_HEADERS: Record<string, string> = {
+  "X-Content-Type-Options": "nosniff",
+  "Content-Security-Policy": "frame-ancestors 'self'",
+  "X-Frame-Options": "SAMEORIGIN",
+  "Accept-Ranges": "none"
+};
+
 export interface ServeOptions {
   /** the folder to serve, e.g. dist */
   root: string;
@@ -63,12 +77,16 @@ export async function serveStatic({
   host = "localhost",
   isolate = true
 }: ServeOptions): Promise<StaticServer> {
-  const base = resolve(root);
-  const stats = statOrNull(base);
+  const stats = statOrNull(resolve(root));
   if (!stats?.isDirectory())
     throw new Error(`invalid dir: ${root} (not a folder; run \`npm run build\` to create dist/)`);
+  const base = realpathSync(resolve(root));
   const server = createServer((request, response) => {
-    const headers: Record<string, string> = {...(isolate ? ISOLATION_HEADERS : {}), "Cache-Control": "no-cache"};
+    const headers: Record<string, string> = {
+      ...(isolate ? ISOLATION_HEADERS : {}),
+      ...SAFETY_HEADERS,
+      "Cache-Control": "no-cache"
+    };
     if (request.method !== "GET" && request.method !== "HEAD") {
       response.writeHead(405, {...headers, Allow: "GET, HEAD"}).end("method not allowed");
       return;
@@ -83,9 +101,9 @@ export async function serveStatic({
       return;
     }
     const type = MIME_TYPES[extname(file.path).toLowerCase()] ?? "application/octet-stream";
-    response.writeHead(200, {...headers, "Content-Type": type, "Content-Length": String(file.stats.size)});
-    if (request.method === "HEAD") response.end();
-    else createReadStream(file.path).pipe(response);
+    const ok = {...headers, "Content-Type": type, "Content-Length": String(file.stats.size)};
+    if (request.method === "HEAD") response.writeHead(200, ok).end();
+    else sendFile(file.path, response, ok, headers);
   });
   await new Promise<void>((resolvePromise, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => reject(listenError(error, port, host)));
@@ -102,26 +120,76 @@ export async function serveStatic({
 }
 
 /**
- * The file a URL path names inside `base`: a folder means its index.html (after a redirect to the slash-terminated
- * URL, so relative links work); null outside base or missing.
+ * Streams a file whose headers are set but not yet sent, so an error before the first byte (EACCES on open, EIO on
+ * the first read) still answers 500; one later cuts the connection, so the client sees a failed download rather
+ * than a short file. A client that goes away destroys the stream, which closes the descriptor.
+ */
+function sendFile(
+  path: string,
+  response: ServerResponse,
+  ok: Record<string, string>,
+  headers: Record<string, string>
+): void {
+  for (const [name, value] of Object.entries(ok)) response.setHeader(name, value);
+  const stream = createReadStream(path);
+  response.on("close", () => stream.destroy());
+  stream.on("error", () => {
+    if (response.headersSent) {
+      response.destroy();
+      return;
+    }
+    response.removeHeader("Content-Length");
+    response
+      .writeHead(500, {...headers, "Content-Type": MIME_TYPES[".txt"]!})
+      .end("cannot read this file on the server (check its permissions there)");
+  });
+  stream.pipe(response);
+}
+
+/**
+ * The file a URL path names inside `base` (a real path): a folder means its index.html (after a redirect to the
+ * slash-terminated URL, so relative links work); null when missing or when its real path, symlinks resolved, is
+ * outside base.
  */
 function resolveFile(base: string, url: string): {path: string; stats: Stats} | {redirect: string} | null {
   let pathname: string;
+  let search: string;
   try {
-    pathname = decodeURIComponent(new URL(url, "http://localhost").pathname);
+    const parsed = new URL(url, "http://localhost");
+    pathname = decodeURIComponent(parsed.pathname);
+    search = parsed.search;
   } catch {
     return null;
   }
-  const path = normalize(join(base, pathname));
-  if (path !== base && !path.startsWith(base + sep)) return null;
+  const path = realPathInside(base, normalize(join(base, pathname)));
+  if (path === null) return null;
   const stats = statOrNull(path);
   if (stats?.isDirectory()) {
-    if (!pathname.endsWith("/")) return {redirect: `${encodeURI(pathname)}/`};
-    const index = join(path, "index.html");
-    const indexStats = statOrNull(index);
-    return indexStats?.isFile() ? {path: index, stats: indexStats} : null;
+    // built from the resolved path, never from the request, so it is one path on this origin (never `//host`)
+    if (!pathname.endsWith("/")) return {redirect: `${urlPath(base, path)}/${search}`};
+    const index = realPathInside(base, join(path, "index.html"));
+    const indexStats = index === null ? null : statOrNull(index);
+    return index !== null && indexStats?.isFile() ? {path: index, stats: indexStats} : null;
   }
   return stats?.isFile() ? {path, stats} : null;
+}
+
+function realPathInside(base: string, path: string): string | null {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return null;
+  }
+  return real === base || real.startsWith(base + sep) ? real : null;
+}
+
+/** `/a/b` for base/a/b, each segment percent-encoded. */
+function urlPath(base: string, path: string): string {
+  const parts = relative(base, path)
+    .split(sep)
+    .filter((part) => part !== "");
+  return parts.map((part) => `/${encodeURIComponent(part)}`).join("");
 }
 
 function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {

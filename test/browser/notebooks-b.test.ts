@@ -69,7 +69,7 @@ describe("notebooks/cost-of-get-w.html", () => {
 
 describe("notebooks/quantization-error.html", () => {
   it(`switching q8_0 to q4_0 lowers the weight SQNR by more than ${MIN_SQNR_DROP_DB} dB`, async () => {
-    const page = await openPage(browser.context, `${base()}quantization-error.html?format=q8_0`);
+    const page = await openPage(browser.context, `${base()}quantization-error.html?quant=q8_0`); // README's deep link
     await page.idle(120_000);
     expect(await page.page.locator('form:has(label:text-is("format")) select option:checked').textContent()).toBe(
       "q8_0"
@@ -82,7 +82,7 @@ describe("notebooks/quantization-error.html", () => {
     expect(Number.isFinite(q8) && Number.isFinite(q4)).toBe(true);
     expect(q8 - q4).toBeGreaterThan(MIN_SQNR_DROP_DB);
     expect(await stat(page.page, "bpw")).toBeCloseTo(4.5, 5);
-    expect(new URL(page.page.url()).searchParams.get("format")).toBeNull(); // q4_0 is the default
+    expect(new URL(page.page.url()).searchParams.get("quant")).toBeNull(); // q4_0 is the default
     await page.screenshot("dev-quantization-error-q4_0");
     expect(await page.problems()).toEqual([]);
     await page.page.close();

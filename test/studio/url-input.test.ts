@@ -52,6 +52,19 @@ describe("bindUrl(name, input)", () => {
     expect(location.search).toBe("?other=1");
   });
 
+  it("bindUrl([name, alias], input) reads the alias too, and writes only the name", () => {
+    visit("?format=q4_0&other=1");
+    const quant = bindUrl(["quant", "format"], choice(["f32", "q8_0", "q4_0"], "f32"));
+    expect(quant.value).toBe("q4_0");
+    expect(location.search).toBe("?other=1&quant=q4_0");
+    visit("?quant=q8_0&format=q4_0");
+    expect(bindUrl(["quant", "format"], choice(["f32", "q8_0", "q4_0"], "f32")).value).toBe("q8_0");
+    visit("?format=q9");
+    expect(bindUrl(["quant", "format"], choice(["f32", "q4_0"], "f32")).value).toBe("f32");
+    expect(document.querySelector(".gb-notice")?.textContent).toBe("invalid format: q9");
+    expect(location.search).toBe("");
+  });
+
   it("bindUrl(name, input) with a non-primitive value needs a codec", () => {
     expect(() => bindUrl("range", choice([[0, 1]], [0, 1]))).toThrow(
       "bindUrl needs {parse, format} for a object value"

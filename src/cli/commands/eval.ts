@@ -18,6 +18,7 @@ import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
 import {loadModelFor} from "../load-model.ts";
 import {toInt, toModelOptions} from "../options.ts";
+import {refuseSameFile} from "../paths.ts";
 
 /** activation capture holds every hook of one prefill: keep the text it runs on short */
 const ACTIVATION_TOKENS = 64;
@@ -39,6 +40,8 @@ export const evalCommand: Command = {
   name: "eval",
   summary: "what quantization costs on a text: KLD, same top-1, Δp and PPL against float32",
   modelOptions: true,
+  // eval scores --text under teacher forcing: nothing is sampled and every token of the text is run
+  unusedModelOptions: ["prompt", "tokens", "steps", "temperature", "top-p", "seed"],
   options: [
     {name: "text", type: "string", arg: "FILE", help: "UTF-8 text to score (encoded with BOS)"},
     {name: "ctx", type: "int", arg: "N", help: "tokens per chunk; the second half of each is scored (default seq_len)"},
@@ -53,6 +56,7 @@ export const evalCommand: Command = {
     if (by !== undefined && by !== "matrix" && by !== "layer") throw new Error(`invalid sensitivity: ${by}`);
     const spec = options.quant ?? {};
     const metricsPath = raw.metrics as string | undefined;
+    refuseSameFile({text: raw.text, model: options.model, tokenizer: options.tokenizer}, {metrics: metricsPath});
     if (spec.quant === undefined) throw new Error("invalid quant: missing (--quant SPEC, e.g. q4_0)");
     const settings = toQuantSettings(spec);
     const path = raw.text;
@@ -63,6 +67,8 @@ export const evalCommand: Command = {
     const {model, tokenizer} = running;
     try {
       const tokens = encode(tokenizer, text);
+      if (tokens.length < 2)
+        throw new Error(`invalid text: ${path} is empty (scoring needs at least one token of text after BOS)`);
       const ctx = toInt(raw, "ctx", {min: 2});
       const metrics = evaluateQuant(model, tokens, spec, {ctx});
       const activations =

@@ -6,8 +6,10 @@ import {setQuant} from "../../quant/provider.ts";
 import {setProfiler} from "../../engine/transformer.ts";
 import {encode, TextStream} from "../../engine/tokenizer.ts";
 import type {Command} from "../command.ts";
+import {fitToContext} from "../context.ts";
 import {loadModelFor} from "../load-model.ts";
 import {toModelOptions} from "../options.ts";
+import {refuseSameFile} from "../paths.ts";
 
 /** run.c's default number of steps for a text prompt */
 const DEFAULT_STEPS = 256;
@@ -20,13 +22,16 @@ export const generateCommand: Command = {
   async run(raw, io) {
     const options = toModelOptions(raw);
     const logitsPath = raw.logits as string | undefined;
+    refuseSameFile({model: options.model, tokenizer: options.tokenizer}, {logits: logitsPath});
     const running = await loadModelFor(options);
     const {model, tokenizer} = running;
     try {
       if (options.quant) setQuant(model, options.quant);
       const {seqLen, vocabSize} = model.config;
       const tokens = options.tokens ?? encode(tokenizer, options.prompt ?? "");
-      const steps = Math.min(options.steps ?? (options.tokens ? tokens.length : DEFAULT_STEPS), seqLen);
+      const fallback = options.tokens ? tokens.length : DEFAULT_STEPS;
+      const {steps, notes} = fitToContext(tokens.length, options.steps, fallback, seqLen);
+      for (const note of notes) io.err(`note: ${note}\n`);
       const profiler = options.json ? setProfiler(model, true) : null;
       const logits = logitsPath ? new Float32Array(steps * vocabSize) : null;
       const text = new TextStream(tokenizer);
@@ -76,7 +81,8 @@ export const generateCommand: Command = {
           timerResolutionMs: report.timerResolutionMs,
           threads: running.threads,
           kernels: running.backend,
-          matrices: model.matrices.kind
+          matrices: model.matrices.kind,
+          notes
         }) + "\n"
       );
     } finally {

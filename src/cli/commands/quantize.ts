@@ -3,12 +3,15 @@
 // packed bytes exactly as the format lays them out (the format's header, then each row's blocks), followed by the
 // float32 values of each row that no whole block covers (rows × (N mod block size), row-major; none when the block
 // size divides N). --dequant writes the reconstruction as float32; the summary gives bytes, bits per weight, SQNR.
+// Values a format cannot store (a block whose fp16 scale would pass 65504: ggml writes it as Inf and reads back
+// Inf/NaN) are refused, naming the first one, and nothing is written: no clamping, so the bytes stay ggml's.
 import {readFile, writeFile} from "node:fs/promises";
 import {dequantizeMatrix, matrixBpw, quantizeMatrix, quantizedBytes, tailNote} from "../../quant/matrix.ts";
 import {tensorMetrics} from "../../quant/metrics.ts";
 import {toFormat} from "../../quant/schemes.ts";
 import type {Command} from "../command.ts";
 import {toInt} from "../options.ts";
+import {refuseSameFile} from "../paths.ts";
 
 function required(value: string | boolean | undefined, name: string, arg: string): string {
   if (typeof value !== "string") throw new Error(`invalid ${name}: missing (--${name} ${arg})`);
@@ -48,7 +51,9 @@ export const quantizeCommand: Command = {
   async run(raw, io) {
     const format = toFormat(required(raw.format, "format", "SPEC"));
     const out = required(raw.out, "out", "FILE");
-    const x = await readF32File(required(raw.in, "in", "FILE"));
+    refuseSameFile({in: raw.in}, {out, dequant: raw.dequant});
+    const path = required(raw.in, "in", "FILE");
+    const x = await readF32File(path);
     const cols = toInt(raw, "row", {min: 1}) ?? x.length;
     if (x.length % cols !== 0)
       throw new Error(`invalid row: ${cols} (the input has ${x.length} values, not whole rows)`);
@@ -57,9 +62,18 @@ export const quantizeCommand: Command = {
     const packed = new Uint8Array(quantizedBytes(q));
     packed.set(q.data);
     packed.set(new Uint8Array(q.tail.buffer, q.tail.byteOffset, q.tail.byteLength), q.data.byteLength);
-    await writeFile(out, packed);
     const y = new Float32Array(x.length);
     dequantizeMatrix(y, q);
+    const lost = y.findIndex((v) => !Number.isFinite(v));
+    if (lost >= 0) {
+      const largest = x.reduce((max, v) => Math.max(max, Math.abs(v)), 0);
+      throw new Error(
+        `invalid in: ${path} holds values beyond what ${format.name} can store (largest |value| ${largest}): ` +
+          `value ${lost} reads back as ${y[lost]}, a stored fp16 scale or value overflows past 65504; ` +
+          "scale the input down (nothing was written)"
+      );
+    }
+    await writeFile(out, packed);
     if (typeof raw.dequant === "string") await writeFile(raw.dequant, new Uint8Array(y.buffer));
     const m = tensorMetrics(x, y);
     const summary = {

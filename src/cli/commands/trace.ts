@@ -23,7 +23,9 @@ import {toQuantSettings} from "../../quant/modes.ts";
 import {quantMatrices} from "../../quant/provider.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
+import {fitToContext} from "../context.ts";
 import {loadModelFor} from "../load-model.ts";
+import {refuseSameFile} from "../paths.ts";
 import {toInt, toModelOptions, toTokenList, type ModelOptions, type RawOptions} from "../options.ts";
 
 /** run.c's default number of steps for a text prompt, as in `generate` */
@@ -115,6 +117,8 @@ export const traceCommand: Command = {
     const timingsPath = raw.timings as string | undefined;
     if (activationsPath === undefined && timingsPath === undefined)
       throw new Error("invalid trace: nothing to write (give --activations FILE and/or --timings FILE)");
+    const inputs = {model: options.model, tokenizer: options.tokenizer};
+    refuseSameFile(inputs, {activations: activationsPath, timings: timingsPath});
     const format: IpcFormat = toIPCFormat((raw.format as string | undefined) ?? "file");
     const maxCacheMb = toInt(raw, "max-cache-mb", {min: 1}) ?? DEFAULT_MAX_CACHE_MB;
     const quant = options.quant;
@@ -133,7 +137,9 @@ export const traceCommand: Command = {
       const settings = quant ? toQuantSettings(quant) : null;
       if (quant) setMatrices(model, quantMatrices(model, quant));
       const prompt = options.tokens ?? encode(tokenizer, options.prompt ?? "");
-      const steps = Math.min(options.steps ?? (options.tokens ? prompt.length : DEFAULT_STEPS), config.seqLen);
+      const fallback = options.tokens ? prompt.length : DEFAULT_STEPS;
+      const {steps, notes} = fitToContext(prompt.length, options.steps, fallback, config.seqLen);
+      for (const note of notes) io.err(`note: ${note}\n`);
       const g: Generation = {tokens: prompt, steps, options};
 
       // the tokens: given, generated, or generated under the profiler
@@ -162,7 +168,7 @@ export const traceCommand: Command = {
         written.timings = {path: timingsPath, ...writeArrowFile(timingsPath, table, format)};
       }
       if (options.json) {
-        io.out(JSON.stringify({positions: tokens.length, format, written}) + "\n");
+        io.out(JSON.stringify({positions: tokens.length, format, written, notes}) + "\n");
         return;
       }
       for (const [kind, w] of Object.entries(written)) {

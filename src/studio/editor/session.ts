@@ -8,8 +8,9 @@ import {setCellRunning} from "../work.ts";
 import {attachExportMenu} from "../export/menu.ts";
 import {showBanner, differencesView, closeBanner} from "../persist/banner.ts";
 import {createLocalNotebook, localNotebookUrl} from "../persist/local-notebooks.ts";
+import {downloadNotebook} from "../persist/notebook-file.ts";
 import type {PageData} from "../persist/page-data.ts";
-import {NotebookStore, draftKey, localKey, type StoredNotebook} from "../persist/store.ts";
+import {NotebookStore, draftKey, localKey, type StoredNotebook, type WriteResult} from "../persist/store.ts";
 import {
   addCell,
   deleteCell,
@@ -39,6 +40,8 @@ export class Session {
   private revision: number | null = null;
   private saveTimer: ReturnType<typeof setTimeout> | null = null;
   private listeners = new Set<() => void>();
+  /** the last autosave did not fit in storage: the edits live only in this page until a write succeeds */
+  unsaved = false;
   readonly main: HTMLElement;
 
   constructor(readonly page: PageData) {
@@ -48,6 +51,10 @@ export class Session {
     this.main = document.querySelector("main")!;
     // Edits typed in the last moments before the page goes away are written now.
     addEventListener("pagehide", () => this.saveTimer && this.flush());
+    // Edits that storage refused are in this page only: the browser asks before it goes away.
+    addEventListener("beforeunload", (event) => {
+      if (this.unsaved) event.preventDefault();
+    });
   }
 
   /** `/notebooks/rounding.html`: where relative imports of the cells resolve from. */
@@ -237,13 +244,34 @@ export class Session {
     if (isFile && sameNotebook(notebook, this.page.notebook)) {
       if ((store.read()?.revision ?? null) === this.revision) store.remove();
       this.revision = null;
+      this.unsaved = false;
+      closeBanner("storage-full");
       this.changed();
       return;
     }
     const result = store.write(notebook, this.revision, isFile ? {base: this.page.hash} : {});
-    if (result.ok) this.revision = result.revision;
-    else this.showTabConflict(result.stored);
+    if (result.reason === "conflict") this.showTabConflict(result.stored);
+    else this.wrote(result);
     this.changed();
+  }
+
+  /** Records a write's outcome: its revision, or (storage full) that the edits are in this page only. */
+  private wrote(result: Exclude<WriteResult, {reason: "conflict"}>): void {
+    this.unsaved = !result.ok;
+    if (result.ok) {
+      this.revision = result.revision;
+      closeBanner("storage-full");
+      return;
+    }
+    showBanner(
+      "storage-full",
+      "This browser's storage is full, so your latest edits are not saved in it. They are still here, on this page: " +
+        "download the notebook to keep them, or delete notebooks from My notebooks (the next edit tries again).",
+      [
+        {id: "download", label: "Download notebook", run: () => void downloadNotebook(this.current())},
+        {id: "dismiss", label: "Not now", run: () => {}}
+      ]
+    );
   }
 
   /** The notebook with every editor's current text. */
@@ -287,7 +315,7 @@ export class Session {
           run: () => {
             if (theirs) createLocalNotebook({...theirs, title: `${theirs.title} (other tab copy)`});
             const result = store.write(mine, null, this.source.kind === "file" ? {base: this.page.hash} : {}, true);
-            if (result.ok) this.revision = result.revision;
+            if (result.reason !== "conflict") this.wrote(result);
             this.changed();
           }
         }
@@ -317,6 +345,7 @@ export class Session {
             createLocalNotebook({...this.page.notebook, title: `${this.page.notebook.title} (file version)`});
             // The edits now continue from the current file.
             const result = draft.write(stored.notebook, stored.revision, {base: this.page.hash}, true);
+            if (result.reason === "full") this.wrote(result);
             void this.load(
               stored.notebook,
               {kind: "file"},
@@ -379,12 +408,32 @@ export class Session {
     this.flush();
   }
 
-  /** Drops local edits of the file and shows the file as served. */
+  /** Asks, then shows the file as served; the local edits are kept in My notebooks, as in every conflict. */
   revertToFile(): void {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    new NotebookStore(draftKey(this.page.file)).remove();
-    if (location.hash) location.replace(location.href.replace(/#.*$/, ""));
-    else location.reload();
+    const mine = this.current();
+    const copy = `${mine.title} (my edits)`;
+    showBanner(
+      "revert",
+      `Revert to ${this.page.file}? The page then shows the file as served; your local edits are kept in ` +
+        `My notebooks as "${copy}".`,
+      [
+        {
+          id: "revert",
+          label: "Revert to the file (keep my edits in My notebooks)",
+          run: () => {
+            createLocalNotebook({...this.current(), title: copy});
+            if (this.saveTimer) clearTimeout(this.saveTimer);
+            this.saveTimer = null;
+            this.unsaved = false;
+            new NotebookStore(draftKey(this.page.file)).remove();
+            if (location.hash) location.replace(location.href.replace(/#.*$/, ""));
+            else location.reload();
+          }
+        },
+        {id: "cancel", label: "Cancel", run: () => {}}
+      ],
+      differencesView(mine, this.page.notebook, ["my edits", "file"])
+    );
   }
 
   /** Saves the current notebook as a new local notebook and opens it. */

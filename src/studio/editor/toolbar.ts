@@ -3,8 +3,7 @@
 // (dev), and the handout export.
 import {openHandoutDialog} from "../export/handout-dialog.ts";
 import {blankNotebook, createLocalNotebook, listLocalNotebooks, localNotebookUrl} from "../persist/local-notebooks.ts";
-import {downloadBlob, notebookToHtml} from "../persist/notebook-file.ts";
-import {slug} from "../persist/notebook-text.ts";
+import {downloadNotebook} from "../persist/notebook-file.ts";
 import {fileOpener} from "../persist/open-file.ts";
 import {saveToFile} from "../persist/save-file.ts";
 import {showNotice} from "../notices.ts";
@@ -68,11 +67,13 @@ export function mountToolbar(session: Session): HTMLElement {
   };
 
   bar.append(
-    button("Download notebook", "download", async () => {
-      const html = await notebookToHtml(session.current());
-      downloadBlob(new Blob([html], {type: "text/html"}), `${slug(session.notebook.title)}.html`);
-    }),
-    button("Revert to file", "revert", () => session.revertToFile(), "drop local edits and show the file"),
+    button("Download notebook", "download", () => void downloadNotebook(session.current())),
+    button(
+      "Revert to file",
+      "revert",
+      () => session.revertToFile(),
+      "show the file as served (asks first; your edits are kept in My notebooks)"
+    ),
     button("Handout…", "handout", () => openHandoutDialog(session))
   );
   if (import.meta.env.DEV) {
@@ -100,14 +101,17 @@ export function mountToolbar(session: Session): HTMLElement {
   const render = () => {
     if (document.activeElement !== title) title.value = session.notebook.title;
     const {source} = session;
+    const full = "edits NOT saved: this browser's storage is full";
     where.textContent =
       source.kind === "import"
         ? `${source.name}: read-only, not run`
         : source.kind === "local"
-          ? "in this browser (My notebooks) · saved locally"
-          : session.hasLocalEdits
-            ? `${session.page.file} · local edits saved in this browser`
-            : session.page.file;
+          ? `in this browser (My notebooks) · ${session.unsaved ? full : "saved locally"}`
+          : session.unsaved
+            ? `${session.page.file} · ${full}`
+            : session.hasLocalEdits
+              ? `${session.page.file} · local edits saved in this browser`
+              : session.page.file;
     title.readOnly = !session.trusted;
     for (const action of ["revert", "save"]) {
       const element = bar.querySelector<HTMLButtonElement>(`[data-action=${action}]`);

@@ -10,6 +10,15 @@ export interface ContinuationOptions {
   signal?: AbortSignal;
 }
 
+/**
+ * A prompt and a continuation length that fit one context of `seqLen` positions: the continuation gets at most half
+ * of it (a small model keeps room for its prompt), the prompt what is left, and both at least one token.
+ */
+export function fitPrompt(tokens: readonly number[], seqLen: number, steps: number): {tokens: number[]; steps: number} {
+  const fitted = Math.max(1, Math.min(steps, Math.floor(seqLen / 2)));
+  return {tokens: tokens.slice(0, Math.max(1, seqLen - fitted)), steps: fitted};
+}
+
 /** The run in flight on each model: a generation spans many event-loop turns with its hooks installed. */
 const inFlight = new WeakMap<Transformer, Promise<unknown>>();
 

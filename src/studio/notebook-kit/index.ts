@@ -13,4 +13,4 @@ export {
 export {readStoredModel, storeModel, forgetStoredModel, type StoredModel} from "./model-store.ts";
 export {modelPicker, type ModelPicker, type ModelPickerOptions} from "./model-picker.ts";
 export {GLOSSARY, glossaryEntry, firstSentence, term, type GlossaryEntry} from "./glossary.ts";
-export {greedyContinuation, type ContinuationOptions} from "./continuation.ts";
+export {fitPrompt, greedyContinuation, type ContinuationOptions} from "./continuation.ts";

@@ -1,6 +1,9 @@
 // A question or notice above the notebook that needs the user: a conflict (both versions shown, the user chooses),
 // an imported notebook waiting for trust. Buttons only; the first one gets focus so a keyboard user lands on it.
+// A choice that cannot be carried out (it throws: the copy it keeps first does not fit in storage) leaves the
+// question open and says why.
 import {cellDifferences, MODE_LABELS, type Notebook} from "../editor/cells.ts";
+import {showNotice} from "../notices.ts";
 
 export interface BannerChoice {
   label: string;
@@ -38,8 +41,13 @@ export function showBanner(kind: string, message: string, choices: BannerChoice[
     button.dataset.choice = choice.id;
     button.textContent = choice.label;
     button.addEventListener("click", () => {
+      try {
+        choice.run();
+      } catch (error) {
+        showNotice(`not done: ${error instanceof Error ? error.message : error}`);
+        return;
+      }
       banner.remove();
-      choice.run();
     });
   }
   (buttons.firstElementChild as HTMLElement | null)?.focus();

@@ -1,7 +1,7 @@
 // "My notebooks": notebooks that live only in this browser (new ones, duplicates, confirmed imports), each stored
 // as a NotebookStore record under glassbox:local:<id> and opened in any notebook page as `#local=<id>`.
 import {newCell, type Notebook} from "../editor/cells.ts";
-import {NotebookStore, localKey} from "./store.ts";
+import {NotebookStore, StorageFullError, localKey} from "./store.ts";
 
 const PREFIX = "glassbox:local:";
 
@@ -13,20 +13,19 @@ export interface LocalNotebookEntry {
 
 export function listLocalNotebooks(): LocalNotebookEntry[] {
   const entries: LocalNotebookEntry[] = [];
-  for (let i = 0; i < localStorage.length; i++) {
-    const key = localStorage.key(i)!;
-    if (!key.startsWith(PREFIX)) continue;
-    const id = key.slice(PREFIX.length);
+  // the keys first: reading may set a record aside, which changes localStorage's indices
+  const keys = Object.keys(localStorage).filter((key) => key.startsWith(PREFIX));
+  for (const key of keys) {
     const stored = new NotebookStore(key).read();
-    if (stored) entries.push({id, title: stored.notebook.title, savedAt: stored.savedAt});
+    if (stored) entries.push({id: key.slice(PREFIX.length), title: stored.notebook.title, savedAt: stored.savedAt});
   }
   return entries.sort((a, b) => b.savedAt - a.savedAt);
 }
 
-/** Stores `notebook` as a new local notebook; returns its id. */
+/** Stores `notebook` as a new local notebook; returns its id. Throws StorageFullError when it cannot be kept. */
 export function createLocalNotebook(notebook: Notebook): string {
   const id = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  new NotebookStore(localKey(id)).write(notebook, null);
+  if (!new NotebookStore(localKey(id)).write(notebook, null).ok) throw new StorageFullError();
   return id;
 }
 

@@ -2,7 +2,7 @@
 // so `deserialize` reads it back identically), deserialize a file the user brings, and save a Blob as a download.
 import {notebookKit} from "../editor/compile.ts";
 import type {Notebook} from "../editor/cells.ts";
-import {tidyBooleanAttributes} from "./notebook-text.ts";
+import {slug, tidyBooleanAttributes} from "./notebook-text.ts";
 
 export async function notebookToHtml(notebook: Notebook): Promise<string> {
   const {serialize} = await notebookKit();
@@ -16,6 +16,12 @@ export async function htmlToNotebook(html: string, name: string): Promise<Notebo
   }
   const {deserialize} = await notebookKit();
   return deserialize(html, {parser: new DOMParser()});
+}
+
+/** "Download notebook": the Notebook Kit file, named after the title. */
+export async function downloadNotebook(notebook: Notebook): Promise<void> {
+  const html = await notebookToHtml(notebook);
+  downloadBlob(new Blob([html], {type: "text/html"}), `${slug(notebook.title)}.html`);
 }
 
 export function downloadBlob(blob: Blob, filename: string): void {

@@ -4,7 +4,11 @@
 // event tells the other tabs at once. (Not a BroadcastChannel: its message can reach another tab's renderer before the
 // localStorage write does, and that tab then reads the old record and misses the conflict. The storage event fires
 // only once the new value is visible there.)
+// Nothing stored is ever lost: a full quota is a result the caller shows (the edit stays in memory), and a value that
+// is not a record of this shape (another version, a hand edit) is set aside under its own key and reported, never
+// deleted or overwritten.
 import type {Notebook} from "../editor/cells.ts";
+import {showNotice} from "../notices.ts";
 
 export interface StoredNotebook {
   notebook: Notebook;
@@ -18,20 +22,58 @@ export interface StoredNotebook {
   base?: string;
 }
 
-export type WriteResult = {ok: true; revision: number} | {ok: false; stored: StoredNotebook};
+export type WriteResult =
+  | {ok: true; revision: number; reason?: undefined}
+  /** another tab wrote (or removed) the record since `expected` */
+  | {ok: false; reason: "conflict"; stored: StoredNotebook | null}
+  /** the browser's storage quota is full: nothing was written */
+  | {ok: false; reason: "full"};
+
+/** Thrown where a copy must be kept before anything else happens (a conflict's other version) and cannot be. */
+export class StorageFullError extends Error {
+  constructor() {
+    super(
+      "this browser's storage is full, so nothing was changed: download the notebook to keep it, " +
+        "or delete notebooks from My notebooks, then try again"
+    );
+  }
+}
+
+const SET_ASIDE_PREFIX = "glassbox:set-aside:";
 
 export const TAB_ID = Math.random().toString(36).slice(2, 10);
 export class NotebookStore {
   constructor(readonly key: string) {}
 
+  /** The record, or null when there is none or it is not a record (then it is set aside, see setAside). */
   read(): StoredNotebook | null {
     const text = localStorage.getItem(this.key);
     if (text === null) return null;
+    let value: unknown;
     try {
-      return JSON.parse(text) as StoredNotebook;
+      value = JSON.parse(text);
     } catch {
-      return null; // a torn write cannot happen with localStorage; a foreign value is treated as absent
+      value = undefined;
     }
+    if (isStoredNotebook(value)) return value;
+    this.setAside(text);
+    return null;
+  }
+
+  /** Moves a value that is not a record out of the way, under glassbox:set-aside:<time>:<key>, and says so. */
+  private setAside(text: string): void {
+    const aside = `${SET_ASIDE_PREFIX}${Date.now()}:${this.key}`;
+    try {
+      localStorage.setItem(aside, text);
+    } catch {
+      showNotice(`${this.key} in this browser's storage is not a notebook record; it is left as it is and not used.`);
+      return;
+    }
+    localStorage.removeItem(this.key);
+    showNotice(
+      `${this.key} in this browser's storage was not a notebook record: it is kept, unchanged, under ${aside} ` +
+        "(nothing was deleted) and the page does not use it."
+    );
   }
 
   /**
@@ -40,7 +82,9 @@ export class NotebookStore {
    */
   write(notebook: Notebook, expected: number | null, extra: {base?: string} = {}, force = false): WriteResult {
     const stored = this.read();
-    if (!force && (stored?.revision ?? null) !== expected) return {ok: false, stored: stored!};
+    // a value read() could not set aside (storage full) is not overwritten either
+    if (stored === null && localStorage.getItem(this.key) !== null) return {ok: false, reason: "full"};
+    if (!force && (stored?.revision ?? null) !== expected) return {ok: false, reason: "conflict", stored};
     const record: StoredNotebook = {
       notebook,
       revision: (stored?.revision ?? 0) + 1,
@@ -48,7 +92,12 @@ export class NotebookStore {
       tab: TAB_ID,
       ...extra
     };
-    localStorage.setItem(this.key, JSON.stringify(record));
+    try {
+      localStorage.setItem(this.key, JSON.stringify(record));
+    } catch {
+      // QuotaExceededError (Firefox: NS_ERROR_DOM_QUOTA_REACHED): setItem throws nothing else once getItem worked
+      return {ok: false, reason: "full"};
+    }
     return {ok: true, revision: record.revision};
   }
 
@@ -62,6 +111,39 @@ export class NotebookStore {
       if (event.storageArea === localStorage && (event.key === this.key || event.key === null)) listener();
     });
   }
+}
+
+function isStoredNotebook(value: unknown): value is StoredNotebook {
+  if (typeof value !== "object" || value === null) return false;
+  const record = value as Partial<StoredNotebook>;
+  return (
+    Number.isInteger(record.revision) &&
+    typeof record.savedAt === "number" &&
+    typeof record.tab === "string" &&
+    (record.base === undefined || typeof record.base === "string") &&
+    isNotebook(record.notebook)
+  );
+}
+
+function isNotebook(value: unknown): value is Notebook {
+  if (typeof value !== "object" || value === null) return false;
+  const notebook = value as Partial<Notebook>;
+  return (
+    typeof notebook.title === "string" &&
+    (typeof notebook.theme === "string" || (typeof notebook.theme === "object" && notebook.theme !== null)) &&
+    typeof notebook.readOnly === "boolean" &&
+    Array.isArray(notebook.cells) &&
+    notebook.cells.every(
+      (cell: unknown) =>
+        typeof cell === "object" &&
+        cell !== null &&
+        Number.isInteger((cell as {id?: unknown}).id) &&
+        typeof (cell as {value?: unknown}).value === "string" &&
+        typeof (cell as {mode?: unknown}).mode === "string" &&
+        typeof (cell as {pinned?: unknown}).pinned === "boolean" &&
+        typeof (cell as {hidden?: unknown}).hidden === "boolean"
+    )
+  );
 }
 
 export const draftKey = (file: string) => `glassbox:draft:${file}`;
