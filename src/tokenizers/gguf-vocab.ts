@@ -1,6 +1,7 @@
 // The tokenizer a GGUF file describes, built as llama.cpp's llama_vocab::impl::load does (c392e5094): the
 // `tokenizer.ggml.*` keys, llama.cpp's defaults per model kind and pre-type, end-of-generation tokens found by
 // their text, and the per-model attribute fixes. Input is plain metadata values, so this needs no file reader.
+import type {GgufMetadata} from "../model-files/gguf/index.ts";
 import {MergeRanks, bpeWord} from "./bpe.ts";
 import {splitWords, toPreTokenizer} from "./pre-tokenizers.ts";
 import {detectByText, endOfGeneration, type TextDetected} from "./special-tokens.ts";
@@ -8,8 +9,21 @@ import {spmEncode} from "./spm.ts";
 import {ATTR, Tokenizer, attrOfTokenType, type SpecialTokens} from "./tokenizer.ts";
 import {byteLevelBytes, toByteLevel, utf8} from "./unicode.ts";
 
-/** GGUF metadata: a key's value, or undefined when the file does not have it. */
-export type GgufMetadata = (key: string) => unknown;
+/** GGUF metadata as plain values: a key's value (arrays as arrays), or undefined when the file does not have it. */
+export type MetadataValues = (key: string) => unknown;
+
+/** The GGUF reader's metadata as plain values. */
+export function metadataValues(metadata: GgufMetadata): MetadataValues {
+  return (key) => {
+    const value = metadata.get(key)?.value;
+    return typeof value === "object" ? value.values : value;
+  };
+}
+
+/** The tokenizer of a GGUF file, from the reader's metadata. */
+export function tokenizerFromGguf(metadata: GgufMetadata): Tokenizer {
+  return ggufTokenizer(metadataValues(metadata));
+}
 
 const K = "tokenizer.ggml.";
 
@@ -34,7 +48,7 @@ const ID_KEYS: [keyof (SpecialTokens & TextDetected), string][] = [
   ["fimMid", "middle_token_id"]
 ];
 
-function array<T>(meta: GgufMetadata, key: string, check: (v: unknown) => v is T): T[] | undefined {
+function array<T>(meta: MetadataValues, key: string, check: (v: unknown) => v is T): T[] | undefined {
   const v = meta(key);
   if (v === undefined) return undefined;
   const list = ArrayBuffer.isView(v) ? Array.from(v as unknown as ArrayLike<unknown>) : v;
@@ -44,7 +58,7 @@ function array<T>(meta: GgufMetadata, key: string, check: (v: unknown) => v is T
 const isString = (v: unknown): v is string => typeof v === "string";
 const isNumber = (v: unknown): v is number => typeof v === "number" || typeof v === "bigint";
 
-function scalar(meta: GgufMetadata, key: string, type: "string" | "number" | "boolean"): unknown {
+function scalar(meta: MetadataValues, key: string, type: "string" | "number" | "boolean"): unknown {
   let v = meta(key);
   if (typeof v === "bigint") v = Number(v);
   if (v !== undefined && typeof v !== type) throw new Error(`invalid ${key}: ${String(v)} (expected a ${type})`);
@@ -52,7 +66,7 @@ function scalar(meta: GgufMetadata, key: string, type: "string" | "number" | "bo
 }
 
 /** The tokenizer of a GGUF file from its metadata. */
-export function ggufTokenizer(meta: GgufMetadata): Tokenizer {
+export function ggufTokenizer(meta: MetadataValues): Tokenizer {
   const model = scalar(meta, K + "model", "string") as string | undefined;
   if (model === undefined) throw new Error(`the GGUF has no ${K}model: it carries no tokenizer`);
   const spm = model === "llama";
