@@ -138,7 +138,8 @@ export function ggufTokenizer(meta: MetadataValues): Tokenizer {
   const special: SpecialTokens = {};
   for (const k of ["bos", "eos", "eot", "eom", "unk", "pad", "sep"] as const)
     if (ids0[k] !== undefined) special[k] = ids0[k];
-  const common = {tokens, ids, attrs, special, eog, addBos, addEos, addSpacePrefix, cleanSpaces};
+  const chatTemplate = scalar(meta, "tokenizer.chat_template", "string") as string | undefined;
+  const common = {tokens, ids, attrs, special, eog, addBos, addEos, addSpacePrefix, cleanSpaces, chatTemplate};
 
   if (spm) {
     // <0xXX>, else the byte itself as a token (which a JS string can only be for ASCII)

@@ -374,6 +374,7 @@ export function hfTokenizer(files: HfTokenizerFiles): Tokenizer {
     addEos,
     addSpacePrefix: decoder.stripLeadingSpace,
     cleanSpaces: config.clean_up_tokenization_spaces === true,
+    chatTemplate: chatTemplateOf(config.chat_template),
     encodeText(text, atStart, out) {
       for (const word of preTokenize([normalize(text)], atStart)) {
         if (word.length === 0) continue;
@@ -445,4 +446,13 @@ function findTemplate(spec: unknown): unknown[] | undefined {
       if (t) return t;
     }
   return undefined;
+}
+
+/** tokenizer_config.json's chat_template: a string, or a list of named templates ("default" is the one to use) */
+function chatTemplateOf(value: unknown): string | undefined {
+  if (typeof value === "string") return value;
+  if (!Array.isArray(value)) return undefined;
+  const named = value.map((t) => obj(t, "chat_template entry"));
+  const chosen = named.find((t) => t.name === "default") ?? named[0];
+  return chosen === undefined ? undefined : str(chosen.template, "chat_template template");
 }

@@ -54,6 +54,8 @@ export interface TokenizerParts {
   addSpacePrefix: boolean;
   /** decoding removes spaces before punctuation and contractions (llama.cpp's clean_spaces) */
   cleanSpaces: boolean;
+  /** the Jinja chat template the file carries, if any */
+  chatTemplate?: string;
   /** appends the ids of one fragment of plain text; atStart: the fragment begins the input (else it follows a
    * special token) */
   encodeText(text: string, atStart: boolean, out: number[]): void;
@@ -87,6 +89,7 @@ export class Tokenizer {
   readonly eog: ReadonlySet<number>;
   readonly addBos: boolean;
   readonly addEos: boolean;
+  readonly chatTemplate: string | undefined;
   private readonly parts: TokenizerParts;
   /** control, user-defined and unknown tokens, longest text first: the order the partition tries them */
   private readonly specialOrder: number[];
@@ -94,7 +97,7 @@ export class Tokenizer {
   constructor(parts: TokenizerParts) {
     this.parts = parts;
     ({kind: this.kind, tokens: this.tokens, attrs: this.attrs, special: this.special, eog: this.eog} = parts);
-    ({addBos: this.addBos, addEos: this.addEos} = parts);
+    ({addBos: this.addBos, addEos: this.addEos, chatTemplate: this.chatTemplate} = parts);
     this.specialOrder = [];
     for (let id = 0; id < parts.tokens.length; id++)
       if (parts.attrs[id]! & (SPECIAL | ATTR.USER_DEFINED) && parts.tokens[id]!.length > 0) this.specialOrder.push(id);
