@@ -84,7 +84,7 @@ export function sample(sampler: Sampler, logits: Float32Array): number {
   if (sampler.topK > 0 && sampler.topK < n) kept = topK(work, sampler.topK);
   if (sampler.topP < 1) kept = topP(work, sampler.topP, kept);
   if (sampler.minP > 0) kept = minP(work, sampler.minP, kept);
-  return draw(work, sampler.temperature, sampler.rng.nextF32(), kept ?? allIds(work));
+  return draw(work, sampler.temperature, sampler.rng.nextF32(), kept);
 }
 
 // llama.cpp's penalties sampler: each recent token once, however often it was seen
@@ -96,21 +96,19 @@ function repeatPenalty(work: Float64Array, sampler: Sampler): void {
   }
 }
 
-/** every token that is not ruled out (-Infinity), in id order */
-function allIds(work: Float64Array): number[] {
-  const ids: number[] = [];
-  for (let i = 0; i < work.length; i++) if (work[i]! > -Infinity) ids.push(i);
-  return ids;
-}
-
 const byLikelihood = (work: Float64Array) => (a: number, b: number) => work[b]! - work[a]! || a - b;
 
-/** exp((logit - max) / T) for each id: never above 1, the best token exactly 1, so no overflow at any T > 0 */
-function weights(work: Float64Array, temperature: number, ids: readonly number[]): Float64Array {
+/** the largest logit among the candidates (all tokens when kept is undefined) */
+function maxOf(work: Float64Array, kept: readonly number[] | undefined): number {
   let max = -Infinity;
-  for (const i of ids) if (work[i]! > max) max = work[i]!;
-  return Float64Array.from(ids, (i) => (work[i] === max ? 1 : Math.exp((work[i]! - max) / temperature)));
+  if (kept) for (const i of kept) max = Math.max(max, work[i]!);
+  else for (let i = 0; i < work.length; i++) if (work[i]! > max) max = work[i]!;
+  return max;
 }
+
+/** exp((logit - max) / T): never above 1 and exactly 1 for the best token, so no overflow at any T > 0 */
+const weight = (logit: number, max: number, temperature: number) =>
+  logit === max ? 1 : Math.exp((logit - max) / temperature);
 
 function topK(work: Float64Array, k: number): number[] {
   const sorted = Float64Array.from(work).sort(); // ascending, native: the k-th largest without a comparator sort
@@ -124,20 +122,20 @@ function topK(work: Float64Array, k: number): number[] {
 // the smallest most-likely set whose probability reaches p, at temperature 1 (llama.cpp's chain applies the
 // temperature later)
 function topP(work: Float64Array, p: number, kept: number[] | undefined): number[] {
-  const ids = kept ?? allIds(work);
-  if (ids.length <= 1) return ids;
-  const w = weights(work, 1, ids);
-  const total = w.reduce((s, x) => s + x, 0);
+  const n = kept ? kept.length : work.length;
+  const id = (k: number) => (kept ? kept[k]! : k);
+  const max = maxOf(work, kept);
+  let total = 0;
+  for (let k = 0; k < n; k++) total += weight(work[id(k)]!, max, 1);
   // run.c's shortcut: below this a token cannot be in the nucleus, so it is not sorted
-  const cutoff = ((1 - p) / (ids.length - 1)) * total;
-  const weight = new Map<number, number>();
-  ids.forEach((id, i) => {
-    if (w[i]! >= cutoff) weight.set(id, w[i]!);
-  });
-  const candidates = [...weight.keys()].sort(byLikelihood(work));
+  const cutoff = n > 1 ? ((1 - p) / (n - 1)) * total : 0;
+  const candidates: number[] = [];
+  for (let k = 0; k < n; k++)
+    if (work[id(k)]! > -Infinity && weight(work[id(k)]!, max, 1) >= cutoff) candidates.push(id(k));
+  candidates.sort(byLikelihood(work));
   let cumulative = 0;
   for (let i = 0; i < candidates.length; i++) {
-    cumulative += weight.get(candidates[i]!)!;
+    cumulative += weight(work[candidates[i]!]!, max, 1);
     if (cumulative >= p * total) return candidates.slice(0, i + 1);
   }
   return candidates;
@@ -145,24 +143,31 @@ function topP(work: Float64Array, p: number, kept: number[] | undefined): number
 
 // tokens at least p times as likely as the best: logit >= max + ln p
 function minP(work: Float64Array, p: number, kept: number[] | undefined): number[] {
-  const ids = kept ?? allIds(work);
-  let max = -Infinity;
-  for (const i of ids) if (work[i]! > max) max = work[i]!;
-  const floor = max + Math.log(p);
-  const survivors = ids.filter((i) => work[i]! >= floor);
-  return kept ? survivors : survivors.sort(byLikelihood(work));
+  const floor = maxOf(work, kept) + Math.log(p);
+  if (kept) return kept.filter((i) => work[i]! >= floor);
+  const survivors: number[] = [];
+  for (let i = 0; i < work.length; i++) if (work[i]! >= floor) survivors.push(i);
+  return survivors.sort(byLikelihood(work));
 }
 
-/** A draw from softmax(logit / T) over ids, in their order, with coin in [0, 1). */
-function draw(work: Float64Array, temperature: number, coin: number, ids: readonly number[]): number {
-  if (ids.length === 0) throw new Error("cannot sample: every token was ruled out (all logits are -Infinity)");
-  const w = weights(work, temperature, ids);
-  const total = w.reduce((s, x) => s + x, 0);
+/** A draw from softmax(logit / T) over the candidates (kept, in its order; else every token in id order) with
+ * coin in [0, 1). */
+function draw(work: Float64Array, temperature: number, coin: number, kept: number[] | undefined): number {
+  const n = kept ? kept.length : work.length;
+  const id = (k: number) => (kept ? kept[k]! : k);
+  const max = maxOf(work, kept);
+  if (max === -Infinity) throw new Error("cannot sample: every token was ruled out (all logits are -Infinity)");
+  let total = 0;
+  for (let k = 0; k < n; k++) total += weight(work[id(k)]!, max, temperature);
   const r = coin * total;
   let cdf = 0;
-  for (let i = 0; i < ids.length; i++) {
-    cdf += w[i]!;
-    if (r < cdf) return ids[i]!;
+  let last = 0;
+  for (let k = 0; k < n; k++) {
+    const logit = work[id(k)]!;
+    if (logit === -Infinity) continue;
+    last = id(k);
+    cdf += weight(logit, max, temperature);
+    if (r < cdf) return last;
   }
-  return ids[ids.length - 1]!; // rounding
+  return last; // rounding
 }
