@@ -2,6 +2,7 @@
 // `invalid option: --x`), and normalizers (`toModelOptions`) turn raw values into typed options with defaults.
 // The options every model-running command shares are MODEL_OPTIONS; add a shared flag there, once.
 import {toKernelSet, type KernelSet} from "../engine/create-model.ts";
+import {toSampler, type SamplerSpec} from "../engine/sampler.ts";
 import {QUANT_OPTIONS, quantSettingsFromRaw} from "../quant/options.ts";
 import type {QuantSettingsSpec} from "../quant/modes.ts";
 
@@ -26,6 +27,10 @@ export const MODEL_OPTIONS: OptionSpec[] = [
   {name: "temperature", type: "number", arg: "F", help: "0 = greedy (default 1)"},
   {name: "top-p", type: "number", arg: "F", help: "nucleus sampling mass in (0, 1] (default 0.9)"},
   {name: "seed", type: "int", arg: "N", help: "sampling seed, a positive integer (default 42)"},
+  {name: "top-k", type: "int", arg: "N", help: "keep the N most likely tokens; 0 = off (default 0)"},
+  {name: "min-p", type: "number", arg: "F", help: "drop tokens below F times the best one's probability (default 0)"},
+  {name: "repeat-penalty", type: "number", arg: "F", help: "penalize recent tokens' logits by F; 1 = off (default 1)"},
+  {name: "repeat-last-n", type: "int", arg: "N", help: "recent tokens the repeat penalty sees (default 64)"},
   {
     name: "kernels",
     type: "string",
@@ -109,6 +114,8 @@ export interface ModelOptions {
   temperature: number;
   topP: number;
   seed: number;
+  /** the sampler chain, llama.cpp's order (temperature, top-p and seed above are part of it) */
+  sampler: SamplerSpec;
   kernels: KernelSet;
   threads: number;
   json: boolean;
@@ -133,6 +140,17 @@ export function toModelOptions(raw: RawOptions): ModelOptions {
   if (temperature < 0) throw new Error(`invalid temperature: ${raw.temperature}`);
   const topP = toNumber(raw, "top-p") ?? 0.9;
   if (!(topP > 0 && topP <= 1)) throw new Error(`invalid top-p: ${raw["top-p"]}`);
+  const seed = toInt(raw, "seed", {min: 1}) ?? 42;
+  const sampler: SamplerSpec = {
+    temperature,
+    topP,
+    seed,
+    topK: toInt(raw, "top-k", {min: 0}),
+    minP: toNumber(raw, "min-p"),
+    repeatPenalty: toNumber(raw, "repeat-penalty"),
+    repeatLastN: toInt(raw, "repeat-last-n", {min: 0})
+  };
+  toSampler(sampler); // refuses bad values now, naming them
   return {
     model,
     tokenizer,
@@ -141,7 +159,8 @@ export function toModelOptions(raw: RawOptions): ModelOptions {
     steps: toInt(raw, "steps", {min: 1}),
     temperature,
     topP,
-    seed: toInt(raw, "seed", {min: 1}) ?? 42,
+    seed,
+    sampler,
     kernels: toKernelSet((raw.kernels as string | undefined) ?? "wasm"),
     threads: toThreads(raw),
     json: raw.json === true,

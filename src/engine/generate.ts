@@ -3,7 +3,7 @@
 // stops with the AbortSignal's reason when aborted. Each forward call completes before the check, so the model is
 // always in a consistent state and the next generate() starts cleanly at position 0.
 import {forward, prefill} from "./forward.ts";
-import {sample, toSampler, type Sampler, type SamplerSpec} from "./sampler.ts";
+import {accept, sample, toSampler, type Sampler, type SamplerSpec} from "./sampler.ts";
 import {BOS} from "./tokenizer.ts";
 import type {Transformer} from "./transformer.ts";
 
@@ -12,7 +12,7 @@ export interface GenerateOptions {
   tokens: ArrayLike<number>;
   /** positions to run (default and maximum seq_len); beyond the given tokens, the next tokens are sampled */
   steps?: number;
-  /** how to pick sampled tokens (default temperature 1, top-p 0.9, seed 42) */
+  /** how to pick sampled tokens (default temperature 1, top-p 0.9, seed 42); each fed token is accepted into it */
   sampler?: SamplerSpec | Sampler;
   signal?: AbortSignal;
   /** stop when a sampled token is BOS, llama2.c's sequence delimiter (default true) */
@@ -62,6 +62,7 @@ export async function* generate(model: Transformer, options: GenerateOptions): A
     for (let t = 0; t < chunk.length; t++) {
       const pos = pos0 + t;
       const logits = rows.subarray(t * vocabSize, (t + 1) * vocabSize);
+      accept(sampler, chunk[t]!); // the prompt counts for the repeat penalty, as in llama.cpp
       const forced = pos + 1 < tokens.length;
       next = forced ? tokens[pos + 1]! : pickNext(model, sampler, logits);
       const end = !forced && stopAtBos && next === BOS;
@@ -74,6 +75,7 @@ export async function* generate(model: Transformer, options: GenerateOptions): A
   for (let pos = forcedCount; pos < steps; pos++) {
     signal?.throwIfAborted();
     const token = next;
+    accept(sampler, token);
     const logits = forward(model, token, pos);
     next = pickNext(model, sampler, logits);
     const end = stopAtBos && next === BOS;

@@ -3,7 +3,7 @@ import {loadDefaultModel} from "../../src/engine/default-model.ts";
 import {forward, prefill} from "../../src/engine/forward.ts";
 import {generate} from "../../src/engine/generate.ts";
 import {Rng} from "../../src/engine/rng.ts";
-import {argmax, sample, sampleTopP, toSampler} from "../../src/engine/sampler.ts";
+import {argmax, sample, toSampler} from "../../src/engine/sampler.ts";
 import {decode, encode, readTokenizer} from "../../src/engine/tokenizer.ts";
 import {byteTokenizer} from "../../src/engine/default-model.ts";
 import {expectClose} from "../helpers/expect-close.ts";
@@ -115,12 +115,6 @@ describe("sampling", () => {
     expect(draws(3)).toEqual(draws(3));
     expect(new Set(draws(3)).size).toBeGreaterThan(2);
     expect(Array.from(logits)).toEqual([0.1, 2, 0.5, 1.9].map(Math.fround));
-  });
-
-  it("sampleTopP(probs, topP, coin) draws only from the nucleus", () => {
-    const probs = Float32Array.of(0.2, 0.5, 0.3);
-    const picks = new Set(Array.from({length: 100}, (_, i) => sampleTopP(probs, 0.6, i / 100)));
-    expect([...picks].sort()).toEqual([1, 2]);
   });
 
   it("toSampler(spec) refuses bad values", () => {

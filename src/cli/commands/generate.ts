@@ -43,7 +43,7 @@ export const generateCommand: Command = {
       for await (const step of generate(model, {
         tokens,
         steps,
-        sampler: {temperature: options.temperature, topP: options.topP, seed: options.seed}
+        sampler: options.sampler
       })) {
         if (step.pos === 0) firstStepAt = performance.now();
         positions = step.pos + 1;

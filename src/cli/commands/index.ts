@@ -5,6 +5,7 @@ import {evalCommand} from "./eval.ts";
 import {generateCommand} from "./generate.ts";
 import {quantizeCommand} from "./quantize.ts";
 import {serveCommand} from "./serve.ts";
+import {tokenizeCommand} from "./tokenize.ts";
 import {trainCommand} from "./train.ts";
 import {traceCommand} from "./trace.ts";
 
@@ -15,5 +16,6 @@ export const commands: Command[] = [
   serveCommand,
   traceCommand,
   benchCommand,
-  trainCommand
+  trainCommand,
+  tokenizeCommand
 ];

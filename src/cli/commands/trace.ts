@@ -41,9 +41,8 @@ interface Generation {
 /** One pass of generate(); onStep runs after each position, with the model still holding that step's state. */
 async function runOnce(model: Transformer, g: Generation, onStep: (pos: number) => void): Promise<number[]> {
   const fed: number[] = [];
-  const {temperature, topP, seed} = g.options;
-  const sampler = {temperature, topP, seed};
-  for await (const step of generate(model, {tokens: g.tokens, steps: g.steps, sampler})) {
+  // a spec, not a Sampler: each pass starts from the same seed
+  for await (const step of generate(model, {tokens: g.tokens, steps: g.steps, sampler: g.options.sampler})) {
     fed.push(step.token);
     onStep(step.pos);
     if (step.end) break;
