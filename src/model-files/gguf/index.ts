@@ -18,3 +18,7 @@ export type {GgmlType} from "./ggml-types.ts";
 export {bytesSource, blobSource} from "./source.ts";
 export type {ByteSource} from "./source.ts";
 export type {AllocationWatch} from "./budget.ts";
+export {readLlamaModel} from "./llama.ts";
+export type {LlamaHyperparameters, LlamaLayerTensors, LlamaModelFile, LlamaTensors} from "./llama.ts";
+export {encodeGguf, ggufBytes} from "./write.ts";
+export type {GgufOut, GgufOutEntry, GgufOutTensor} from "./write.ts";

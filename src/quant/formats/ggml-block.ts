@@ -44,7 +44,8 @@ export function writeMinScale(
   steps: number
 ): [number, number] {
   const [min, max] = blockMinMax(x, xo, 32);
-  const d = Math.fround((max - min) / steps);
+  // max − min rounds to float32 first, as in C (one rounding of the double difference and quotient can differ)
+  const d = Math.fround(Math.fround(max - min) / steps);
   writeF16(out, o, d);
   writeF16(out, o + 2, min);
   return [min, inverse(d)];

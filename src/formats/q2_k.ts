@@ -1,0 +1,99 @@
+// ggml Q2_K: super-blocks of 256 = 16 sub-blocks of 16, x = d·sc_j·q − dmin·m_j, q ∈ [0, 3], sc_j and m_j 4-bit.
+// 2.625 bits per weight. Byte layout (84 bytes, ggml block_q2_K): uint8 scales[16] (byte j: low nibble sc_j, high
+// nibble m_j) | uint8 qs[64] | fp16 d | fp16 dmin. Per 128-value half h: qs[32h + l] holds elements 128h + 32k + l in
+// bits 2k..2k+1 (k = 0..3).
+// quantize_row_q2_K_ref: per sub-block, weights |x| and make_qkx2_quants(nmax 3, rmin −0.5, rdelta 0.1, 15 steps,
+// absolute error); sc = nearest_int(15·scale/max scale), d = max scale/15, the same for the mins with dmin; then
+// q = clamp(nearest_int((x + dmin·m)/(d·sc)), 0, 3) from the stored fp16 values. dequantize: y = (d·sc)·q − dmin·m.
+import type {Codec} from "../quant/codec.ts";
+import {f16Table, writeF16} from "../quant/fp16.ts";
+import {dotByDequant, makeQkx2Quants, nearestInt, QK_K, type ScaleMin} from "./k-quants.ts";
+
+const fr = Math.fround;
+const BYTES = 84;
+const L = new Uint8Array(QK_K);
+const weights = new Float32Array(16);
+const scales = new Float32Array(16);
+const mins = new Float32Array(16);
+const fit: ScaleMin = {scale: 0, min: 0};
+
+function quantizeSuperBlock(out: Uint8Array, o: number, x: Float32Array, xo: number): void {
+  let maxScale = 0;
+  let maxMin = 0;
+  for (let j = 0; j < 16; j++) {
+    for (let l = 0; l < 16; l++) weights[l] = Math.abs(x[xo + 16 * j + l]!);
+    makeQkx2Quants(fit, 16, 3, x, xo + 16 * j, weights, L, 16 * j, -0.5, fr(0.1), 15, true);
+    scales[j] = fit.scale;
+    mins[j] = fit.min;
+    if (scales[j]! > maxScale) maxScale = scales[j]!;
+    if (mins[j]! > maxMin) maxMin = mins[j]!;
+  }
+  if (maxScale > 0) {
+    const iscale = fr(15 / maxScale);
+    for (let j = 0; j < 16; j++) out[o + j] = nearestInt(fr(iscale * scales[j]!));
+    writeF16(out, o + 80, fr(maxScale / 15));
+  } else {
+    out.fill(0, o, o + 16);
+    writeF16(out, o + 80, 0);
+  }
+  if (maxMin > 0) {
+    const iscale = fr(15 / maxMin);
+    for (let j = 0; j < 16; j++) out[o + j]! |= nearestInt(fr(iscale * mins[j]!)) << 4;
+    writeF16(out, o + 82, fr(maxMin / 15));
+  } else {
+    writeF16(out, o + 82, 0);
+  }
+  const f16 = f16Table();
+  const d = f16[out[o + 80]! | (out[o + 81]! << 8)]!;
+  const dmin = f16[out[o + 82]! | (out[o + 83]! << 8)]!;
+  for (let j = 0; j < 16; j++) {
+    const dl = fr(d * (out[o + j]! & 0xf));
+    if (!dl) continue;
+    const dm = fr(dmin * (out[o + j]! >> 4));
+    for (let i = 0; i < 16; i++) {
+      const l = nearestInt(fr(fr(x[xo + 16 * j + i]! + dm) / dl));
+      L[16 * j + i] = l < 0 ? 0 : l > 3 ? 3 : l;
+    }
+  }
+  for (let h = 0; h < 2; h++) {
+    for (let l = 0; l < 32; l++) {
+      const e = 128 * h + l;
+      out[o + 16 + 32 * h + l] = L[e]! | (L[e + 32]! << 2) | (L[e + 64]! << 4) | (L[e + 96]! << 6);
+    }
+  }
+}
+
+export const q2_k: Codec = {
+  name: "q2_k",
+  blockSize: QK_K,
+  blockBytes: BYTES,
+  headerBytes: 0,
+  bpw: (BYTES * 8) / QK_K,
+  quantizeRef(out, o, x, xo, nBlocks) {
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo);
+  },
+  dequantize(out, oo, src, so, nBlocks) {
+    const f16 = f16Table();
+    for (let b = 0; b < nBlocks; b++, so += BYTES, oo += QK_K) {
+      const d = f16[src[so + 80]! | (src[so + 81]! << 8)]!;
+      const dmin = f16[src[so + 82]! | (src[so + 83]! << 8)]!;
+      // sub-block is = 8h + 2k + (l ≥ 16) covers output values 128h + 32k + l
+      for (let h = 0; h < 2; h++) {
+        for (let k = 0; k < 4; k++) {
+          for (let half = 0; half < 2; half++) {
+            const sc = src[so + 8 * h + 2 * k + half]!;
+            const dl = fr(d * (sc & 0xf));
+            const ml = fr(dmin * (sc >> 4));
+            for (let l = 16 * half; l < 16 * half + 16; l++) {
+              const q = (src[so + 16 + 32 * h + l]! >> (2 * k)) & 3;
+              out[oo + 128 * h + 32 * k + l] = fr(dl * q) - ml;
+            }
+          }
+        }
+      }
+    }
+  },
+  dot(src, so, x, xo, nBlocks) {
+    return dotByDequant(q2_k.dequantize, BYTES, src, so, x, xo, nBlocks);
+  }
+};

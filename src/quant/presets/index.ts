@@ -1,0 +1,20 @@
+// llama-quantize's presets: per tensor the ggml type llama.cpp would choose and why (resolvePreset), and a GGUF file
+// quantized with one (quantizeGguf, then encodeGguf from model-files/gguf to write it).
+export {PRESETS, toPreset, type Preset} from "./presets.ts";
+export {tensorType, useMoreBits, type RuleState, type TypeChoice} from "./tensor-type.ts";
+export {
+  llamaQuantizeOrder,
+  resolvePreset,
+  tensorBytes,
+  type PresetModel,
+  type PresetTensor,
+  type TensorPlan
+} from "./resolve.ts";
+export {WRITABLE_TYPES, decodeTensor, encodeTensor} from "./ggml-codecs.ts";
+export {
+  QUANTIZATION_VERSION,
+  presetModelOf,
+  quantizeGguf,
+  quantizedMetadata,
+  type QuantizedGguf
+} from "./quantize-gguf.ts";

@@ -1,0 +1,82 @@
+// llama-quantize in TypeScript: a GGUF file in, the same model quantized with a preset out (llama.cpp c392e5094,
+// llama_model_quantize_impl without an importance matrix). The metadata is kept key for key (tokenizer included)
+// except the split keys, which are dropped, and general.quantization_version (2) and general.file_type (the
+// preset's ftype), which are set and moved to the end as gguf_set_val does. Tensors are written in llama-quantize's
+// order, each quantized from float32 with ggml's reference quantizers; one already in its target type is copied.
+// Like llama-quantize (without --allow-requantize) it refuses to quantize a tensor that is already quantized.
+import {
+  readGguf,
+  readTensorBytes,
+  type ByteSource,
+  type GgufFile,
+  type GgufOut,
+  type GgufOutEntry,
+  type GgufOutTensor
+} from "../../model-files/gguf/index.ts";
+import {decodeTensor, encodeTensor} from "./ggml-codecs.ts";
+import {toPreset, type Preset} from "./presets.ts";
+import {resolvePreset, type PresetModel, type TensorPlan} from "./resolve.ts";
+
+/** ggml's GGML_QNT_VERSION at c392e5094 */
+export const QUANTIZATION_VERSION = 2;
+
+const DROPPED_KEYS = new Set(["split.no", "split.count", "split.tensors.count"]);
+
+export interface QuantizedGguf {
+  readonly preset: Preset;
+  /** per tensor, in the written order: its type and why */
+  readonly plan: readonly TensorPlan[];
+  /** ready for encodeGguf */
+  readonly out: GgufOut;
+}
+
+/** What the preset rules need from a GGUF file: its tensors and the layer and head counts. */
+export function presetModelOf(gguf: GgufFile): PresetModel {
+  const m = gguf.metadata;
+  const arch = m.getString("general.architecture");
+  if (arch === "falcon")
+    throw new Error(
+      `${gguf.file}: falcon models follow other llama-quantize rules, which are not ported; use llama-quantize`
+    );
+  if (m.has(`${arch}.expert_count`) && m.getU32(`${arch}.expert_count`) > 1)
+    throw new Error(`${gguf.file}: mixture-of-experts models follow other llama-quantize rules, which are not ported`);
+  const nHead = m.getU32(`${arch}.attention.head_count`);
+  return {
+    tensors: gguf.tensors.map((t) => ({name: t.name, shape: t.shape, type: t.type.name})),
+    nLayers: m.getU32(`${arch}.block_count`),
+    nHead,
+    nHeadKv: m.getU32(`${arch}.attention.head_count_kv`, nHead)
+  };
+}
+
+/** The metadata llama-quantize writes: the input's, split keys dropped, quantization version and file type set. */
+export function quantizedMetadata(entries: readonly GgufOutEntry[], preset: Preset): GgufOutEntry[] {
+  const set = new Set([...DROPPED_KEYS, "general.quantization_version", "general.file_type"]);
+  return [
+    ...entries.filter((e) => !set.has(e.key)).map(({key, type, value}) => ({key, type, value})),
+    {key: "general.quantization_version", type: "u32", value: QUANTIZATION_VERSION},
+    {key: "general.file_type", type: "u32", value: preset.ftype}
+  ];
+}
+
+export async function quantizeGguf(source: ByteSource, presetText: string | Preset): Promise<QuantizedGguf> {
+  const preset = typeof presetText === "string" ? toPreset(presetText) : presetText;
+  const gguf = await readGguf(source);
+  const plan = resolvePreset(presetModelOf(gguf), preset);
+  const tensors: GgufOutTensor[] = [];
+  for (const p of plan) {
+    const info = gguf.tensor(p.name)!;
+    const stored = await readTensorBytes(source, info);
+    let data: Uint8Array;
+    if (p.type === p.from) data = stored;
+    else if (p.from === "F32" || p.from === "F16" || p.from === "BF16")
+      data = encodeTensor(p.type, decodeTensor(p.from, stored, info.count));
+    else
+      throw new Error(
+        `${source.name}: tensor "${p.name}" is already ${p.from}; requantizing to ${p.type} is refused (as by ` +
+          `llama-quantize without --allow-requantize): quantize the F32, F16 or BF16 model instead`
+      );
+    tensors.push({name: p.name, type: p.type, shape: p.shape, data});
+  }
+  return {preset, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
+}
