@@ -153,7 +153,9 @@ describe("editor (dev)", () => {
     await expect.poll(() => output(p, 2).textContent(), POLL).toContain("Edited before the reload");
     await expect.poll(() => p.locator(".gb-where").textContent(), POLL).toContain("local edits");
     await page.screenshot("dev-editor-restored");
-    await Promise.all([p.waitForEvent("load"), p.locator(".gb-editbar [data-action=revert]").click()]);
+    // Revert asks first (the edits are kept in My notebooks: test/browser/persist-faults.test.ts checks that).
+    await p.locator(".gb-editbar [data-action=revert]").click();
+    await Promise.all([p.waitForEvent("load"), p.locator('[data-banner="revert"] [data-choice="revert"]').click()]);
     await page.idle();
     await editorReady(p);
     await expect.poll(() => output(p, 2).textContent(), POLL).toContain("Every quantization format");

@@ -51,7 +51,16 @@ describe("cli options", () => {
       kernels: "wasm",
       threads: 1,
       json: false,
-      quant: null
+      quant: null,
+      sampler: {
+        temperature: 1,
+        topP: 0.9,
+        topK: undefined,
+        minP: undefined,
+        repeatPenalty: undefined,
+        repeatLastN: undefined,
+        seed: 42
+      }
     });
   });
   it("toModelOptions(raw) refuses bad values", () => {
