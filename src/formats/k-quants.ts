@@ -263,6 +263,19 @@ export function packScaleMinK4(out: Uint8Array, o: number, ls: Uint8Array, lm: U
   }
 }
 
+/**
+ * Q2_K's quants, and Q3_K's low two bits: 256 values of 0..3 (L) packed four to a byte, ggml's order. Byte 32h + l
+ * holds values 128h + l, +32, +64, +96 in bits 0-1, 2-3, 4-5, 6-7.
+ */
+export function packTwoBitQuants(out: Uint8Array, o: number, L: Uint8Array): void {
+  for (let h = 0; h < 2; h++) {
+    for (let l = 0; l < 32; l++) {
+      const e = 128 * h + l;
+      out[o + 32 * h + l] = L[e]! | (L[e + 32]! << 2) | (L[e + 64]! << 4) | (L[e + 96]! << 6);
+    }
+  }
+}
+
 /** get_scale_min_k4: the 6-bit scale of sub-block j of the scales[12] at src[o..]. */
 export function scaleK4(src: Uint8Array, o: number, j: number): number {
   return j < 4 ? src[o + j]! & 63 : (src[o + j + 4]! & 0xf) | ((src[o + j - 4]! >> 6) << 4);

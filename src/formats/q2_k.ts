@@ -7,7 +7,7 @@
 // q = clamp(nearest_int((x + dmin·m)/(d·sc)), 0, 3) from the stored fp16 values. dequantize: y = (d·sc)·q − dmin·m.
 import type {Codec} from "../quant/codec.ts";
 import {f16Table, writeF16} from "../quant/fp16.ts";
-import {dotByDequant, makeQkx2Quants, nearestInt, QK_K, type ScaleMin} from "./k-quants.ts";
+import {dotByDequant, packTwoBitQuants, makeQkx2Quants, nearestInt, QK_K, type ScaleMin} from "./k-quants.ts";
 
 const fr = Math.fround;
 const BYTES = 84;
@@ -55,12 +55,7 @@ function quantizeSuperBlock(out: Uint8Array, o: number, x: Float32Array, xo: num
       L[16 * j + i] = l < 0 ? 0 : l > 3 ? 3 : l;
     }
   }
-  for (let h = 0; h < 2; h++) {
-    for (let l = 0; l < 32; l++) {
-      const e = 128 * h + l;
-      out[o + 16 + 32 * h + l] = L[e]! | (L[e + 32]! << 2) | (L[e + 64]! << 4) | (L[e + 96]! << 6);
-    }
-  }
+  packTwoBitQuants(out, o + 16, L);
 }
 
 export const q2_k: Codec = {

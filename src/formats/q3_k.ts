@@ -8,7 +8,7 @@
 // q = clamp(nearest_int(x/(d·(s − 32))), −4, 3) from the stored values. dequantize: y = (d·(s − 32))·q.
 import type {Codec} from "../quant/codec.ts";
 import {f16Table, writeF16} from "../quant/fp16.ts";
-import {dotByDequant, makeQ3Quants, nearestInt, QK_K} from "./k-quants.ts";
+import {dotByDequant, packTwoBitQuants, makeQ3Quants, nearestInt, QK_K} from "./k-quants.ts";
 
 const fr = Math.fround;
 const BYTES = 110;
@@ -62,12 +62,7 @@ function quantizeSuperBlock(out: Uint8Array, o: number, x: Float32Array, xo: num
       L[j]! -= 4;
     }
   }
-  for (let h = 0; h < 2; h++) {
-    for (let l = 0; l < 32; l++) {
-      const e = 128 * h + l;
-      out[o + 32 + 32 * h + l] = L[e]! | (L[e + 32]! << 2) | (L[e + 64]! << 4) | (L[e + 96]! << 6);
-    }
-  }
+  packTwoBitQuants(out, o + 32, L);
 }
 
 export const q3_k: Codec = {
