@@ -1,6 +1,6 @@
 // The model a command runs: the checkpoint and tokenizer given, or the built-in default, on the kernels --kernels
 // names (wasm by default, with --threads worker threads) through the engine's createModel.
-import {createModel, type RunningModel} from "../engine/create-model.ts";
+import {createModel, type RunningModel} from "../kernels/create-model.ts";
 import {DEFAULT_MODEL_FILES} from "../engine/default-model.ts";
 import {readModelFiles} from "../engine/load.node.ts";
 import {spawnNodeWorker} from "../kernels/threads.node.ts";

@@ -1,10 +1,9 @@
 // Command-line options: each command declares OptionSpecs; one parser turns argv into raw values (unknown flags throw
 // `invalid option: --x`), and normalizers (`toModelOptions`) turn raw values into typed options with defaults.
 // The options every model-running command shares are MODEL_OPTIONS; add a shared flag there, once.
-import {toKernelSet, type KernelSet} from "../engine/create-model.ts";
+import {toKernelSet, type KernelSet} from "../kernels/create-model.ts";
 import {toSampler, type SamplerSpec} from "../engine/sampler.ts";
-import {QUANT_OPTIONS, quantSettingsFromRaw} from "../quant/options.ts";
-import type {QuantSettingsSpec} from "../quant/modes.ts";
+import {toQuantSettings, type QuantSettingsSpec} from "../quant/modes.ts";
 
 export type OptionType = "string" | "int" | "number" | "boolean" | "tokens";
 
@@ -17,6 +16,27 @@ export interface OptionSpec {
 }
 
 export type RawOptions = Record<string, string | boolean>;
+
+// The flags every model-running command gains for quantization.
+export const QUANT_OPTIONS: OptionSpec[] = [
+  {
+    name: "quant",
+    type: "string",
+    arg: "SPEC",
+    help: "quantize weights, e.g. q4_0, int4:g32:asym, q4_0,emb=q8_0,cls=fp32"
+  },
+  {name: "weights", type: "string", arg: "MODE", help: "get_w mode: fp32 | dequant | cached | fused (default cached)"},
+  {name: "act", type: "string", arg: "SPEC", help: "activation quantization: fp32 | q8_0 (default fp32)"}
+];
+
+/** The quant settings the flags ask for, validated (throws invalid <name>: <value>), or null when none is given. */
+export function quantSettingsFromRaw(raw: RawOptions): QuantSettingsSpec | null {
+  const {quant, weights, act} = raw as Record<string, string | undefined>;
+  if (quant === undefined && weights === undefined && act === undefined) return null;
+  const spec = {quant, weights, act};
+  toQuantSettings(spec);
+  return spec;
+}
 
 export const MODEL_OPTIONS: OptionSpec[] = [
   {name: "model", type: "string", arg: "M", help: "llama2.c checkpoint (default: the built-in model)"},

@@ -16,7 +16,7 @@ import {weightsFloats, weightsFromBuffer, weightShapes, type Config} from "./mod
 import {loadModelFromBytes, type LoadedModel, type LoadOptions} from "./load.ts";
 import {DEFAULT_CHECKPOINT_BASE64, DEFAULT_TOKENIZER_BASE64} from "./default-model-files.gen.ts";
 import {Rng} from "./rng.ts";
-import {BYTE_OFFSET, writeTokenizer} from "./tokenizer.ts";
+import {BYTE_OFFSET, writeTokenizer} from "../tokenizers/llama2c.ts";
 
 /** The synthetic model's default shape: dim 128, hidden 384, 4 layers, 4 heads of 32, 2 KV heads, vocab 259. */
 export const SEEDED_CONFIG = toConfig({

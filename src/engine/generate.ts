@@ -4,7 +4,7 @@
 // always in a consistent state and the next generate() starts cleanly at position 0.
 import {forward, prefill} from "./forward.ts";
 import {accept, sample, toSampler, type Sampler, type SamplerSpec} from "./sampler.ts";
-import {BOS} from "./tokenizer.ts";
+import {BOS} from "../tokenizers/llama2c.ts";
 import type {Transformer} from "./transformer.ts";
 
 export interface GenerateOptions {

@@ -18,8 +18,17 @@ export {forward, prefill, checkInputs} from "./forward.ts";
 export {generate, yieldToEventLoop, type GenerateOptions, type GenerateStep} from "./generate.ts";
 export {toSampler, sample, argmax, type Sampler, type SamplerSpec} from "./sampler.ts";
 export {Rng} from "./rng.ts";
-export {BOS, EOS, BYTE_OFFSET, readTokenizer, writeTokenizer, encode, decode, decodePiece} from "./tokenizer.ts";
-export {TextStream, type Tokenizer} from "./tokenizer.ts";
+export {
+  BOS,
+  EOS,
+  BYTE_OFFSET,
+  readTokenizer,
+  writeTokenizer,
+  encode,
+  decode,
+  decodePiece
+} from "../tokenizers/llama2c.ts";
+export {TextStream, type Tokenizer} from "../tokenizers/llama2c.ts";
 export {readCheckpoint, readCheckpointHeader, writeCheckpoint, checkpointBytes, HEADER_BYTES} from "./checkpoint.ts";
 export {
   loadModel,
@@ -40,12 +49,4 @@ export {
   seededCheckpoint,
   byteTokenizer
 } from "./default-model.ts";
-export {
-  createModel,
-  toKernelSet,
-  KERNEL_SETS,
-  type KernelSet,
-  type ModelSpec,
-  type RunningModel
-} from "./create-model.ts";
 export * from "./hooks/index.ts";

@@ -3,7 +3,7 @@
 import {checkMemory, DEFAULT_MAX_BYTES} from "./config.ts";
 import {HEADER_BYTES, readCheckpoint, readCheckpointHeader, type CheckpointOptions} from "./checkpoint.ts";
 import type {Config} from "./model.ts";
-import {readTokenizer, type Tokenizer} from "./tokenizer.ts";
+import {readTokenizer, type Tokenizer} from "../tokenizers/llama2c.ts";
 import {createTransformer, type Transformer, type TransformerOptions} from "./transformer.ts";
 
 export interface LoadedModel {

@@ -14,7 +14,7 @@
 //   kernels read, "get_w" for packed bytes dequantized, "other" for embedding rows (layer -1 for wcls and embed).
 // - Swap the provider on a live model with `setMatrices(model, provider)`: the next forward call uses it.
 // - Providers read the model's current kernel table (`host.kernels`) at call time, so kernel swaps apply too.
-import type {QuantKernels, WeightRegion} from "../quant/kernels.ts";
+import type {QuantKernels, WeightRegion} from "../formats/kernels.ts";
 import type {Kernels} from "./backend.ts";
 import type {Config, Weights} from "./model.ts";
 import type {Profiler} from "./profiler.ts";

@@ -1,7 +1,7 @@
 // A loaded model: Config, Weights (read-only), RunState, RoPE tables, and the three swappable parts the forward pass
 // goes through: the kernel table, the matrix provider, and the (optional) profiler and hooks. A fast backend also
 // hands the quant providers its fused kernels and a region of its memory (null: the TS reference and plain arrays).
-import type {QuantKernels, WeightRegion} from "../quant/kernels.ts";
+import type {QuantKernels, WeightRegion} from "../formats/kernels.ts";
 import {referenceKernels, type Kernels} from "./backend.ts";
 import type {HookTable} from "./hooks/hooks.ts";
 import {fp32Matrices, type MatrixProvider} from "./matrices.ts";

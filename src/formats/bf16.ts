@@ -3,7 +3,7 @@
 // ggml_compute_fp32_to_bf16 (and gguf-py's quants.quantize(…, BF16)): a NaN keeps its sign and top mantissa bits with
 // the quiet bit set, (u >> 16) | 64; any other u becomes (u + 0x7fff + ((u >> 16) & 1)) >> 16 (an overflow rounds to
 // inf, as it should). dequantize: the bits shifted back up, y = bits << 16.
-import type {Codec} from "../quant/codec.ts";
+import type {Codec} from "./codec.ts";
 
 const f32 = new Float32Array(1);
 const u32 = new Uint32Array(f32.buffer);

@@ -6,8 +6,8 @@
 // inverse scales (t − 127)/max, t = −7..7, keeping the best weighted fit (Σw·K·x)²/Σw·K²; q = the nearest K entry of
 // x/d. A block with max |x| < 1e-15 gets d = 0 and every q = 8 (K = 1, the entry nearest 0).
 // dequantize: y = fp16(d)·K[q].
-import type {Codec} from "../quant/codec.ts";
-import {f16Table, writeF16} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {f16Table, writeF16} from "./fp16.ts";
 import {GROUP_MAX_EPS, signedMax} from "./k-quants.ts";
 
 const fr = Math.fround;

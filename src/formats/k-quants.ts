@@ -6,8 +6,8 @@
 // rounded once to float32, is the float32 result), and sums are accumulated in C's sequential order.
 // Importance weights: make_qx_quants and make_qkx2_quants take their per-value weights from the caller (the reference
 // quantizers derive them from x), so an importance-matrix variant passes other weights into the same searches.
-import type {Codec} from "../quant/codec.ts";
-import {writeF16} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {writeF16} from "./fp16.ts";
 
 const fr = Math.fround;
 

@@ -5,8 +5,8 @@
 // quantize_row_q2_K_ref: per sub-block, weights |x| and make_qkx2_quants(nmax 3, rmin −0.5, rdelta 0.1, 15 steps,
 // absolute error); sc = nearest_int(15·scale/max scale), d = max scale/15, the same for the mins with dmin; then
 // q = clamp(nearest_int((x + dmin·m)/(d·sc)), 0, 3) from the stored fp16 values. dequantize: y = (d·sc)·q − dmin·m.
-import type {Codec} from "../quant/codec.ts";
-import {f16Table, writeF16} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {f16Table, writeF16} from "./fp16.ts";
 import {dotByDequant, packTwoBitQuants, makeQkx2Quants, nearestInt, QK_K, type ScaleMin} from "./k-quants.ts";
 
 const fr = Math.fround;

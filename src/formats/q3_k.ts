@@ -6,8 +6,8 @@
 // quantize_row_q3_K_ref: per sub-block make_q3_quants(nmax 4, weighted by x², refined), the scale of largest |·|
 // gives iscale = −32/max, s = clamp(nearest_int(iscale·scale), −32, 31) + 32, d = 1/iscale (fp16); then
 // q = clamp(nearest_int(x/(d·(s − 32))), −4, 3) from the stored values. dequantize: y = (d·(s − 32))·q.
-import type {Codec} from "../quant/codec.ts";
-import {f16Table, writeF16} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {f16Table, writeF16} from "./fp16.ts";
 import {dotByDequant, packTwoBitQuants, makeQ3Quants, nearestInt, QK_K} from "./k-quants.ts";
 
 const fr = Math.fround;

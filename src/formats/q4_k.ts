@@ -5,8 +5,8 @@
 // quantize_row_q4_K_ref: per sub-block, weights √(mean x²) + |x| and make_qkx2_quants(nmax 15, rmin −1, rdelta 0.1,
 // 20 steps); d = max scale/63, dmin = max min/63 (fp16); then q = clamp(nearest_int((x + dmin·m)/(d·sc)), 0, 15)
 // from the stored fp16 values. dequantize: y = (d·sc)·q − dmin·m.
-import type {Codec} from "../quant/codec.ts";
-import {f16Table} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {f16Table} from "./fp16.ts";
 import {dotByDequant, minK4, QK_K, quantizeSuperBlockK4, scaleK4} from "./k-quants.ts";
 
 const BYTES = 144;

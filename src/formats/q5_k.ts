@@ -4,8 +4,8 @@
 // (low nibble) and 64c + 32 + l (high nibble); their 5th bits are bits 2c and 2c + 1 of qh[l].
 // quantize_row_q5_K_ref: as Q4_K with nmax 31 and make_qkx2_quants(rmin −0.5, rdelta 0.1, 15 steps).
 // dequantize: y = (d·sc)·q − dmin·m.
-import type {Codec} from "../quant/codec.ts";
-import {f16Table} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {f16Table} from "./fp16.ts";
 import {dotByDequant, minK4, QK_K, quantizeSuperBlockK4, scaleK4} from "./k-quants.ts";
 
 const BYTES = 176;

@@ -6,8 +6,8 @@
 // quantize_row_q6_K_ref: per sub-block make_qx_quants(nmax 32, weights x²); the scale of largest |·| gives
 // iscale = −128/max, d = 1/iscale (fp16), sc = min(127, nearest_int(iscale·scale)); then
 // q = clamp(nearest_int(x/(d·sc)), −32, 31) + 32 from the stored values. dequantize: y = (d·sc)·(q − 32).
-import type {Codec} from "../quant/codec.ts";
-import {f16Table, writeF16} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {f16Table, writeF16} from "./fp16.ts";
 import {dotByDequant, GROUP_MAX_EPS, makeQxQuants, nearestInt, QK_K} from "./k-quants.ts";
 
 const fr = Math.fround;

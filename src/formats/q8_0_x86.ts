@@ -3,10 +3,10 @@
 // It differs from quantize_row_q8_0_ref (q8_0, and today's --act q8_0) in two places: the multiplier is
 // id = 127/amax (not 1/d) and q = round-half-to-even(x·id) (_mm256_round_ps, not roundf). d = amax/127 (float32,
 // stored fp16). Dequantize and dot products are q8_0's.
-import type {Codec} from "../quant/codec.ts";
-import {writeF16} from "../quant/fp16.ts";
-import {roundHalfEven} from "../quant/rounding.ts";
-import {q8_0} from "../quant/formats/q8_0.ts";
+import type {Codec} from "./codec.ts";
+import {writeF16} from "./fp16.ts";
+import {roundHalfEven} from "./rounding.ts";
+import {q8_0} from "./q8_0.ts";
 
 const QK = 32;
 

@@ -4,8 +4,8 @@
 // d and q exactly as q8_0_x86 (id = 127/amax, round half to even); s = fp16(d·Σq) with the float32 d, before d is
 // rounded to fp16 (one rounding from the exact d·Σq). The products use s for the weight block's min term:
 // Σ [d_w·d·Σ q_w q + m_w·s]. dequantize: y = fp16(d)·q.
-import type {Codec} from "../quant/codec.ts";
-import {f16Table, writeF16} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {f16Table, writeF16} from "./fp16.ts";
 import {quantizeBlockQ8x86} from "./q8_0_x86.ts";
 
 const QK = 32;

@@ -4,8 +4,8 @@
 // quantize_row_q8_K_ref: max = the value of largest |x| (sign kept, first one), iscale = −127/max,
 // q = min(127, nearest_int(iscale·x)), d = 1/iscale; an all-zero block gets d = 0, q = 0 (and bsums 0, which ggml
 // leaves unwritten). dequantize: y = d·q.
-import type {Codec} from "../quant/codec.ts";
-import {readF32, writeF32} from "../quant/fp16.ts";
+import type {Codec} from "./codec.ts";
+import {readF32, writeF32} from "./fp16.ts";
 import {nearestInt, QK_K, signedMax} from "./k-quants.ts";
 
 const BYTES = 292;

@@ -3,10 +3,11 @@
 // type parameter F admits hook functions: `EngineOps<never>` is what a Worker takes (patch specs only),
 // `EngineOps<HookFn>` is what runs where the engine runs (in the page, or in Node).
 // T = tokens in a call, V = vocab_size
-import type {ActivationCache, Config, HookKey, HookMode, HookName, KernelSet, ModelSource} from "../engine/index.ts";
+import type {ActivationCache, Config, HookKey, HookMode, HookName, ModelSource} from "../engine/index.ts";
 import type {PatchSpec} from "../engine/index.ts";
 import type {ProfileReport, SamplerSpec} from "../engine/index.ts";
 import type {MatrixReport, QuantCounters, QuantResidency, QuantSettingsSpec} from "../quant/index.ts";
+import type {KernelSet} from "../kernels/index.ts";
 
 /** T only where functions may travel: `never` (absent) when F is never, the Worker's case. */
 export type LocalOnly<F, T> = [F] extends [never] ? never : T;

@@ -1,7 +1,7 @@
 // What the operations share: the engine state of one host (the loaded model), the context of one request (its
 // cancellation and event stream), and the checks every op makes on its inputs.
 import {addHook, patchHooks, type HookFn, type HookName, type LoadedModel, type PatchSpec} from "../engine/index.ts";
-import type {RunningModel} from "../engine/index.ts";
+import type {RunningModel} from "../kernels/index.ts";
 
 export interface Session {
   /** replaced only by a load that succeeds: a bad checkpoint loses nothing (the replaced model is closed) */

@@ -4,7 +4,7 @@
 // created at that size, and `alloc` never grows it: a request past the end throws a message that says how much more
 // was needed. With `shared: true` the memory is a SharedArrayBuffer that worker threads can see (cross-origin
 // isolated pages and Node only).
-import type {WeightRegion} from "../quant/kernels.ts";
+import type {WeightRegion} from "../formats/kernels.ts";
 
 /** Bytes below this offset are left to the module itself (it has no static data today; a page costs nothing). */
 export const ARENA_BASE = 65536;

@@ -8,7 +8,15 @@ export {
   type WasmKernels,
   type WasmKernelsSpec
 } from "./wasm-kernels.ts";
-export {referenceQuantKernels, type QuantKernels, type WeightRegion} from "../quant/kernels.ts";
+export {referenceQuantKernels, type QuantKernels, type WeightRegion} from "../formats/kernels.ts";
 export {threadsAvailable, type KernelWorker, type SpawnWorker} from "./threads.ts";
 export {spawnBrowserWorker} from "./threads.browser.ts";
 export {createFastModel, fastModelBytes, type FastModelOptions} from "./fast-model.ts";
+export {
+  createModel,
+  toKernelSet,
+  KERNEL_SETS,
+  type KernelSet,
+  type ModelSpec,
+  type RunningModel
+} from "./create-model.ts";

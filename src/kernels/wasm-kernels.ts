@@ -6,14 +6,14 @@
 // `minParallelFlops`; smaller jobs stay on the calling thread because handing them over costs more than it saves.
 import {referenceKernels, type Kernels} from "../engine/backend.ts";
 import {RMSNORM_EPS} from "../engine/ops/index.ts";
-import type {Codec} from "../quant/codec.ts";
-import {q4_0} from "../quant/formats/q4_0.ts";
-import {q4_1} from "../quant/formats/q4_1.ts";
-import {q8_0} from "../quant/formats/q8_0.ts";
+import type {Codec} from "../formats/codec.ts";
+import {q4_0} from "../formats/q4_0.ts";
+import {q4_1} from "../formats/q4_1.ts";
+import {q8_0} from "../formats/q8_0.ts";
 import type {QuantizedMatrix} from "../quant/index.ts";
 import {arenaBytes, type Arena} from "./arena.ts";
 import {kernelModule} from "./module.ts";
-import {referenceQuantKernels, type QuantKernels} from "../quant/kernels.ts";
+import {referenceQuantKernels, type QuantKernels} from "../formats/kernels.ts";
 import {createThreadPool, type RowKernel, type SpawnWorker, type ThreadPool} from "./threads.ts";
 
 /** Row-split exports, in the op-index order workers share. */

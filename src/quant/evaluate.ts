@@ -12,7 +12,7 @@ import {cosine, sqnrDb} from "./metrics.ts";
 import {compareLogits, type ModelMetrics} from "./model-metrics.ts";
 import type {QuantSettingsSpec} from "./modes.ts";
 import {quantMatrices} from "./provider.ts";
-import {toFormat} from "./schemes.ts";
+import {toFormat} from "../formats/schemes.ts";
 
 export interface EvalOptions {
   /** tokens per chunk (default: the model's seq_len, at most the text) */

@@ -1,7 +1,7 @@
-export {createQ8Vector, quantizeQ8} from "./act.ts";
-export type {Codec, Q8Vector} from "./codec.ts";
-export {f16ToF32, f32ToF16} from "./fp16.ts";
-export {NF4_LEVELS} from "./formats/nf4.ts";
+export {createQ8Vector, quantizeQ8} from "../formats/act.ts";
+export type {Codec, Q8Vector} from "../formats/codec.ts";
+export {f16ToF32, f32ToF16} from "../formats/fp16.ts";
+export {NF4_LEVELS} from "../formats/nf4.ts";
 export {
   dequantizeMatrix,
   dequantizeRow,
@@ -12,7 +12,7 @@ export {
   quantizedBytes,
   tailNote,
   type QuantizedMatrix
-} from "./matrix.ts";
+} from "../formats/matrix.ts";
 export {
   chunkSqnrDb,
   cosine,
@@ -24,8 +24,8 @@ export {
   type ErrorHistogram,
   type TensorMetrics
 } from "./metrics.ts";
-export {roundHalfAway, roundHalfEven} from "./rounding.ts";
-export {SCHEMES, toFormat, type Format, type Scheme} from "./schemes.ts";
+export {roundHalfAway, roundHalfEven} from "../formats/rounding.ts";
+export {SCHEMES, toFormat, type Format, type Scheme} from "../formats/schemes.ts";
 export {
   FP32,
   MATRIX_NAMES,

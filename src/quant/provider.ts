@@ -11,9 +11,9 @@ import type {MatrixName as EngineMatrix} from "../engine/matrices.ts";
 import type {Profiler} from "../engine/profiler.ts";
 import type {Transformer} from "../engine/transformer.ts";
 import {setMatrices} from "../engine/transformer.ts";
-import {createQ8Vector, quantizeQ8} from "./act.ts";
-import type {Q8Vector} from "./codec.ts";
-import {referenceQuantKernels} from "./kernels.ts";
+import {createQ8Vector, quantizeQ8} from "../formats/act.ts";
+import type {Q8Vector} from "../formats/codec.ts";
+import {referenceQuantKernels} from "../formats/kernels.ts";
 import {
   dequantizeMatrix,
   dequantizeRow,
@@ -21,9 +21,9 @@ import {
   quantizedBytes,
   tailNote,
   type QuantizedMatrix
-} from "./matrix.ts";
+} from "../formats/matrix.ts";
 import {toQuantSettings, type QuantSettings, type QuantSettingsSpec} from "./modes.ts";
-import {toFormat} from "./schemes.ts";
+import {toFormat} from "../formats/schemes.ts";
 import {checkSpecLayers, formatFor, formatQuantSpec, FP32, type MatrixName} from "./spec.ts";
 
 /** One weight matrix under the current settings. */

@@ -7,7 +7,7 @@
 // The most specific target wins: l<i>.<matrix>, then <matrix>, then l<i>, then the base. Norm weights are never
 // quantized (no target names them). formatQuantSpec(parseQuantSpec(s)) is the canonical text; parsing it again gives
 // an equal spec.
-import {toFormat} from "./schemes.ts";
+import {toFormat} from "../formats/schemes.ts";
 
 export const MATRIX_NAMES = ["wq", "wk", "wv", "wo", "w1", "w2", "w3"] as const;
 export type LayerMatrix = (typeof MATRIX_NAMES)[number];

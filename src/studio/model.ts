@@ -1,6 +1,6 @@
 // The dequantized weight cache of a notebook, behind the memory guard: turning it on is refused with a clear message
 // when it would not fit (see memory-guard.ts for the budget). Models themselves are guarded where they are built
-// (src/studio/notebook-kit/model-choice.ts).
+// (src/lessons/common/model-choice.ts).
 import {weightsFloats, type Config} from "../engine/index.ts";
 import {guardMemory, memoryBudget, type MemoryBudget} from "./memory-guard.ts";
 

@@ -1,7 +1,7 @@
 // Token streams and the windows cut from them: every story is encoded as llama2.c does (BOS, then the text with its
 // dummy-prefix space) and the stories are concatenated, as llama2.c's TinyStories pretokenizer does.
 import type {Rng} from "./rng.ts";
-import {encode, type Tokenizer} from "../engine/tokenizer.ts";
+import {encode, type Tokenizer} from "../tokenizers/llama2c.ts";
 
 export function tokenStream(tokenizer: Tokenizer, texts: readonly string[]): Int32Array {
   const ids: number[] = [];

@@ -4,7 +4,7 @@
 import {forward} from "./forward.ts";
 import {makeActivations, type TrainModel} from "./model.ts";
 import {makeRng} from "./rng.ts";
-import {BOS, EOS} from "../engine/tokenizer.ts";
+import {BOS, EOS} from "../tokenizers/llama2c.ts";
 
 export interface HeadScoreSpec {
   /** random sequences averaged over */

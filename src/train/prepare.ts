@@ -2,7 +2,7 @@
 import {makeCorpus, type Corpus} from "./corpus.ts";
 import {tokenStream} from "./data.ts";
 import type {Recipe} from "./recipe.ts";
-import type {Tokenizer as EngineTokenizer} from "../engine/tokenizer.ts";
+import type {Tokenizer as EngineTokenizer} from "../tokenizers/llama2c.ts";
 import {engineTokenizer, trainBpe, type Tokenizer} from "./tokenizer.ts";
 
 export interface PreparedData {

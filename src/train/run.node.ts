@@ -7,7 +7,7 @@ import {join} from "node:path";
 import {format, resolveConfig} from "prettier";
 import {writeCheckpoint} from "../engine/checkpoint.ts";
 import {weightsFromBuffer} from "../engine/model.ts";
-import {decode, encode} from "../engine/tokenizer.ts";
+import {decode, encode} from "../tokenizers/llama2c.ts";
 import {
   DEFAULT_RECIPE,
   INT8_FORMATS,

@@ -1,8 +1,8 @@
 // Int8 absmax quantization error of the model's matrices with the quant module's reference codecs, one scale per
 // tensor ("int8:tensor") against one per row ("int8:row"): SQNR dB = 10·log10(Σw² / Σ(w − ŵ)²), summed over every
 // layer's copy of a tensor, and over all matrices.
-import {dequantizeMatrix, quantizeMatrix} from "../quant/matrix.ts";
-import {toFormat} from "../quant/schemes.ts";
+import {dequantizeMatrix, quantizeMatrix} from "../formats/matrix.ts";
+import {toFormat} from "../formats/schemes.ts";
 import type {Config} from "../engine/model.ts";
 import {paramLayout, type TensorName} from "./params.ts";
 

@@ -7,7 +7,7 @@
 // (run.c decodes those as raw bytes). Merges never cross a word boundary: a space may only start a piece (as in
 // SentencePiece), letters and punctuation stay apart, newlines merge only with newlines. Pieces are held as binary
 // strings, one char per byte.
-import {BYTE_OFFSET, readTokenizer, writeTokenizer, type Tokenizer as EngineTokenizer} from "../engine/tokenizer.ts";
+import {BYTE_OFFSET, readTokenizer, writeTokenizer, type Tokenizer as EngineTokenizer} from "../tokenizers/llama2c.ts";
 
 export interface Tokenizer {
   pieces: string[]; // (vocab,) binary strings

@@ -11,7 +11,7 @@ import {clipGradNorm} from "./optim/clip.ts";
 import {learningRate, type Schedule} from "./optim/schedule.ts";
 import {initParams, paramLayout} from "./params.ts";
 import {makeRng, type Rng} from "./rng.ts";
-import {BOS} from "../engine/tokenizer.ts";
+import {BOS} from "../tokenizers/llama2c.ts";
 
 export interface TrainSpec {
   /** seeds the initial weights and the batch order */

@@ -4,7 +4,7 @@
 import {fileURLToPath} from "node:url";
 import {chromium, type Browser, type Page} from "playwright-core";
 import {build} from "vite";
-import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "../studio/chromium.node.ts";
+import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "./chromium.node.ts";
 
 let bundle: Promise<string> | undefined;
 

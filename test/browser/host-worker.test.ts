@@ -20,18 +20,18 @@ beforeAll(async () => {
   watched = await openPage(browser.context, `${inject("devUrl")}`);
   // a string, so vitest does not rewrite the dynamic imports for Node
   await watched.page.evaluate(`Promise.all([
-    import("/src/host/index.ts"), import("/src/engine/index.ts"), import("/src/quant/index.ts")
-  ]).then(([host, engine, quant]) => { window.gb = {host, engine, quant}; })`);
+    import("/src/host/index.ts"), import("/src/engine/index.ts"), import("/src/quant/index.ts"), import("/src/kernels/index.ts")
+  ]).then(([host, engine, quant, kernels]) => { window.gb = {host, engine, quant, kernels}; })`);
 });
 
 afterAll(async () => {
   await browser?.close();
 });
 
-/** Runs an async function body in the page with `gb` = {host, engine, quant} and `bitsEqual(a, b)`. */
+/** Runs an async function body in the page with `gb` = {host, engine, quant, kernels} and `bitsEqual(a, b)`. */
 function inPage<T>(body: string): Promise<T> {
   return watched.page.evaluate(`(async () => {
-    const {host, engine, quant} = window.gb;
+    const {host, engine, quant, kernels} = window.gb;
     const bitsEqual = (a, b) => a.length === b.length &&
       new Uint32Array(a.buffer, a.byteOffset, a.length).every((x, i) => x === new Uint32Array(b.buffer, b.byteOffset, b.length)[i]);
     ${body}
@@ -57,7 +57,7 @@ describe("engine host in a Worker (chromium)", () => {
       worker.close();
 
       const files = engine.DEFAULT_MODEL_FILES();
-      const {model} = await engine.createModel(files.checkpoint, files.tokenizer);
+      const {model} = await kernels.createModel(files.checkpoint, files.tokenizer);
       const expected = {
         plain: engine.prefill(model, tokens).slice(),
         patched: engine.runWithHooks(model, tokens, {patches}),
@@ -105,7 +105,7 @@ describe("engine host in a Worker (chromium)", () => {
       const progress = [];
       const info = await worker.request("load", {checkpoint, tokenizer: engine.byteTokenizer()}, {onEvent: (p) => progress.push(p)});
       const {text} = await worker.request("generate", {prompt: "Once", steps: 20, sampler: {temperature: 0}});
-      const {model, tokenizer} = await engine.createModel(engine.seededCheckpoint(), engine.byteTokenizer());
+      const {model, tokenizer} = await kernels.createModel(engine.seededCheckpoint(), engine.byteTokenizer());
       let expected = "";
       const stream = new engine.TextStream(tokenizer);
       for await (const s of engine.generate(model, {tokens: engine.encode(tokenizer, "Once"), steps: 20, sampler: {temperature: 0}}))

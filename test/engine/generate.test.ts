@@ -4,7 +4,7 @@ import {forward, prefill} from "../../src/engine/forward.ts";
 import {generate} from "../../src/engine/generate.ts";
 import {Rng} from "../../src/engine/rng.ts";
 import {argmax, sample, toSampler} from "../../src/engine/sampler.ts";
-import {decode, encode, readTokenizer} from "../../src/engine/tokenizer.ts";
+import {decode, encode, readTokenizer} from "../../src/tokenizers/llama2c.ts";
 import {byteTokenizer} from "../../src/engine/default-model.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 

@@ -1,7 +1,7 @@
 import {expect, it} from "vitest";
 import {forward, prefill} from "../../src/engine/forward.ts";
 import {generate} from "../../src/engine/generate.ts";
-import {encode, TextStream} from "../../src/engine/tokenizer.ts";
+import {encode, TextStream} from "../../src/tokenizers/llama2c.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {describeWithFixtures} from "../helpers/fixtures.ts";
 import {CASES, loadCase, LOGITS_ATOL, readCase} from "./helpers.ts";

@@ -5,7 +5,7 @@ import {byteTokenizer, DEFAULT_CONFIG, seededCheckpoint} from "../../src/engine/
 import {forward, prefill} from "../../src/engine/forward.ts";
 import {loadModel, loadModelFromBytes} from "../../src/engine/load.ts";
 import {loadModelFromFiles} from "../../src/engine/load.node.ts";
-import {readTokenizer} from "../../src/engine/tokenizer.ts";
+import {readTokenizer} from "../../src/tokenizers/llama2c.ts";
 import {describeWithFixtures, fixturePath} from "../helpers/fixtures.ts";
 import {fixtureBytes} from "./helpers.ts";
 

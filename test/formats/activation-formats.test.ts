@@ -3,8 +3,8 @@ import {describe, expect, it} from "vitest";
 import {q8_0_x86} from "../../src/formats/q8_0_x86.ts";
 import {q8_1} from "../../src/formats/q8_1.ts";
 import {q8_k} from "../../src/formats/q8_k.ts";
-import {q8_0} from "../../src/quant/formats/q8_0.ts";
-import {f16ToF32, f32ToF16, readF16, readF32} from "../../src/quant/fp16.ts";
+import {q8_0} from "../../src/formats/q8_0.ts";
+import {f16ToF32, f32ToF16, readF16, readF32} from "../../src/formats/fp16.ts";
 import {gaussian} from "../quant/data.ts";
 
 /** A block whose amax is 127, so d = 1 exactly and every x·id below is exact: halves show the rounding. */

@@ -1,5 +1,5 @@
 import {expect, it} from "vitest";
-import type {Codec} from "../../src/quant/codec.ts";
+import type {Codec} from "../../src/formats/codec.ts";
 import {iq4_nl} from "../../src/formats/iq4_nl.ts";
 import {q2_k} from "../../src/formats/q2_k.ts";
 import {q3_k} from "../../src/formats/q3_k.ts";

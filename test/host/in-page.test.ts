@@ -1,6 +1,6 @@
 // The in-page host computes exactly what the engine computes: same code, same kernels, same thread, no copy on the way.
 import {describe, expect, it} from "vitest";
-import {createModel, DEFAULT_CONFIG, DEFAULT_MODEL_FILES, loadDefaultModel} from "../../src/engine/index.ts";
+import {DEFAULT_CONFIG, DEFAULT_MODEL_FILES, loadDefaultModel} from "../../src/engine/index.ts";
 import {prefill, runWithCache} from "../../src/engine/index.ts";
 import type {HookFn, HookName} from "../../src/engine/index.ts";
 import {createInPageHost} from "../../src/host/index.ts";
@@ -9,6 +9,7 @@ import {describeWithFixtures} from "../helpers/fixtures.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {fixtureBytes, LOGITS_ATOL, readCase} from "../engine/helpers.ts";
 import {bits} from "./helpers.ts";
+import {createModel} from "../../src/kernels/index.ts";
 
 const TOKENS = [1, 76, 111, 111, 107, 35, 97, 116, 35, 116, 104, 101, 35, 99, 97, 116];
 

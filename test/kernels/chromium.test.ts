@@ -8,7 +8,7 @@ import {KERNELS_WASM_PLAIN} from "../../src/kernels/kernels-wasm.gen.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {fillLcg} from "./data.ts";
 import {DOT_TOL, ELEMENTWISE_TOL} from "./tolerances.ts";
-import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "../../src/studio/chromium.node.ts";
+import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "../../src/viz/chromium.node.ts";
 
 let browser: Browser;
 

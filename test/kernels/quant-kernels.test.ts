@@ -2,9 +2,9 @@
 // src/quant reference kernels on the same quantized matrices, with whole rows and rows that end in a float32 tail.
 import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {createArena, createWasmKernels, referenceQuantKernels, type WasmKernels} from "../../src/kernels/index.ts";
-import {q4_0} from "../../src/quant/formats/q4_0.ts";
-import {q4_1} from "../../src/quant/formats/q4_1.ts";
-import {q8_0} from "../../src/quant/formats/q8_0.ts";
+import {q4_0} from "../../src/formats/q4_0.ts";
+import {q4_1} from "../../src/formats/q4_1.ts";
+import {q8_0} from "../../src/formats/q8_0.ts";
 import {quantizeMatrix, type QuantizedMatrix} from "../../src/quant/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {fillLcg} from "./data.ts";

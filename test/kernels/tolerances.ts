@@ -8,7 +8,7 @@ export const ELEMENTWISE_TOL = {atol: 1e-6, rtol: 2e-6};
 export const SCALE_TOL = {rtol: 1.2e-7};
 /**
  * quantized matvecs: same blocks and (integer path) the same int8 codes of x, the same d and, for Q4_1, the same Q8_1
- * sum s = fp16(d·Σq) from the float32 d (ggml quantize_row_q8_1_ref, in both the wasm and src/quant/act.ts); only the
+ * sum s = fp16(d·Σq) from the float32 d (ggml quantize_row_q8_1_ref, in both the wasm and src/formats/act.ts); only the
  * float32 summation order differs (4 lanes, per-block partial sums). Measured worst |diff| 6e-6 at |y| ≈ 18.
  */
 export const QUANT_TOL = {atol: 2e-5, rtol: 1e-5};

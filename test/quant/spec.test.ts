@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {formatFor, formatQuantSpec, parseQuantSpec, checkSpecLayers, toQuantSpec} from "../../src/quant/spec.ts";
-import {toFormat} from "../../src/quant/schemes.ts";
+import {toFormat} from "../../src/formats/schemes.ts";
 
 describe("parseQuantSpec(text) / formatQuantSpec(spec)", () => {
   const canonical = [

@@ -1,5 +1,5 @@
 import {describe, expect, it} from "vitest";
-import {BOS, decode, encode, readTokenizer} from "../../src/engine/tokenizer.ts";
+import {BOS, decode, encode, readTokenizer} from "../../src/tokenizers/llama2c.ts";
 import {engineTokenizer, makeCorpus, tokenizerBin, toBpeSpec, trainBpe} from "../../src/train/index.ts";
 
 const corpus = makeCorpus({seed: 3, trainStories: 300, valStories: 30});

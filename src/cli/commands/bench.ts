@@ -1,8 +1,11 @@
 // glassbox bench: decode/prefill tok/s per kernel set, thread count and weight mode, the time split, GB/s, matmul
 // GFLOPS and the native C baseline, in one run (bench/bench.ts). --shape builds a random model of that shape in
 // memory; --model times a llama2.c checkpoint file.
-import {runBenchCommand, toBenchArgs} from "../../../bench/cli.ts";
-import type {Command} from "../command.ts";
+// Its options are normalized here (toBenchArgs), for `glassbox bench` and `npm run bench` alike.
+import {formatTable, runBench, writeResult, type BenchOptions} from "../../../bench/bench.ts";
+import {toShapeName} from "../../../bench/shapes.ts";
+import type {Command, Io} from "../command.ts";
+import {toInt, type RawOptions} from "../options.ts";
 
 export const benchCommand: Command = {
   name: "bench",
@@ -17,3 +20,36 @@ export const benchCommand: Command = {
   ],
   run: (raw, io) => runBenchCommand(toBenchArgs(raw), io)
 };
+
+export interface BenchArgs extends BenchOptions {
+  json: boolean;
+}
+
+/** --shape (default stories15M), --model, --threads N (measures 1 and N; default 2), --json, --quick. */
+export function toBenchArgs(raw: RawOptions): BenchArgs {
+  const threads = toInt(raw, "threads", {min: 1}) ?? 2;
+  if (threads > 16) throw new Error(`invalid threads: ${threads} (1..16)`);
+  if (raw.model !== undefined && raw.shape !== undefined)
+    throw new Error("invalid options: --model and --shape together");
+  return {
+    shape: toShapeName(typeof raw.shape === "string" ? raw.shape : "stories15M"),
+    ...(typeof raw.model === "string" ? {model: raw.model} : {}),
+    threads: threads === 1 ? [1] : [1, threads],
+    quick: raw.quick === true,
+    json: raw.json === true
+  };
+}
+
+/**
+ * Runs the benchmark, prints the table (or JSON with --json), writes bench/out/*.json (not for --quick: a smoke run
+ * has no figures to keep); returns the exit code.
+ */
+export async function runBenchCommand(args: BenchArgs, io: Io): Promise<number> {
+  const start = performance.now();
+  const result = await runBench(args, args.json ? () => {} : (line) => io.err(`${line}\n`));
+  const path = args.quick ? null : writeResult(result);
+  const seconds = ((performance.now() - start) / 1000).toFixed(1);
+  if (args.json) io.out(`${JSON.stringify(result)}\n`);
+  else io.out(`\n${formatTable(result)}\n\n${path ? `wrote ${path}` : "quick run, nothing written"} in ${seconds} s\n`);
+  return 0;
+}

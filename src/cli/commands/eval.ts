@@ -9,7 +9,7 @@ import {basename} from "node:path";
 import type {RunInfo} from "../../data/metadata.ts";
 import {evalMetricsTable} from "../../data/metrics.ts";
 import {writeArrowFile} from "../../data/write-file.node.ts";
-import {encode} from "../../engine/tokenizer.ts";
+import {encode} from "../../tokenizers/llama2c.ts";
 import {activationErrors, evaluateQuant, sensitivity} from "../../quant/evaluate.ts";
 import type {ModelMetrics} from "../../quant/model-metrics.ts";
 import {toQuantSettings} from "../../quant/modes.ts";

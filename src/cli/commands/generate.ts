@@ -4,7 +4,7 @@ import {writeFile} from "node:fs/promises";
 import {generate} from "../../engine/generate.ts";
 import {setQuant} from "../../quant/provider.ts";
 import {setProfiler} from "../../engine/transformer.ts";
-import {encode, TextStream} from "../../engine/tokenizer.ts";
+import {encode, TextStream} from "../../tokenizers/llama2c.ts";
 import type {Command} from "../command.ts";
 import {fitToContext} from "../context.ts";
 import {loadModelFor} from "../load-model.ts";

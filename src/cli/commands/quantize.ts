@@ -6,9 +6,9 @@
 // Values a format cannot store (a block whose fp16 scale would pass 65504: ggml writes it as Inf and reads back
 // Inf/NaN) are refused, naming the first one, and nothing is written: no clamping, so the bytes stay ggml's.
 import {readFile, writeFile} from "node:fs/promises";
-import {dequantizeMatrix, matrixBpw, quantizeMatrix, quantizedBytes, tailNote} from "../../quant/matrix.ts";
+import {dequantizeMatrix, matrixBpw, quantizeMatrix, quantizedBytes, tailNote} from "../../formats/matrix.ts";
 import {tensorMetrics} from "../../quant/metrics.ts";
-import {toFormat} from "../../quant/schemes.ts";
+import {toFormat} from "../../formats/schemes.ts";
 import type {Command} from "../command.ts";
 import {toInt} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";

@@ -17,7 +17,7 @@ import {writeArrowFile} from "../../data/write-file.node.ts";
 import {generate} from "../../engine/generate.ts";
 import type {HookKey, HookName} from "../../engine/hooks/names.ts";
 import {runWithCache} from "../../engine/hooks/run.ts";
-import {decodePiece, encode, type Tokenizer} from "../../engine/tokenizer.ts";
+import {decodePiece, encode, type Tokenizer} from "../../tokenizers/llama2c.ts";
 import {setMatrices, setProfiler, type Transformer} from "../../engine/transformer.ts";
 import {toQuantSettings} from "../../quant/modes.ts";
 import {quantMatrices} from "../../quant/provider.ts";

@@ -2,7 +2,6 @@
 // default (createModel: the plain TS kernels where WebAssembly SIMD is missing, or when asked); tokenize: text <-> ids.
 import {
   checkMemory,
-  createModel,
   decode,
   decodePiece,
   DEFAULT_MAX_BYTES,
@@ -15,6 +14,7 @@ import {
 } from "../../engine/index.ts";
 import type {LoadArgs, LoadProgress, ModelInfo, TokenizeArgs, Tokenized} from "../protocol.ts";
 import {requireModel, toTokens, type OpContext, type Session} from "../session.ts";
+import {createModel} from "../../kernels/index.ts";
 
 export async function load(session: Session, args: LoadArgs, ctx: OpContext<LoadProgress>): Promise<ModelInfo> {
   const {checkpoint, tokenizer, maxBytes = DEFAULT_MAX_BYTES, kernels = "wasm"} = args ?? {};

@@ -1,5 +1,5 @@
 // The codec of each ggml type a preset can write, by ggml's type name: the one place a ggml type name is turned into
-// quantization code (the formats themselves live in src/formats and src/quant/formats). F32 is no codec: its bytes are
+// quantization code (the formats themselves live in src/formats). F32 is no codec: its bytes are
 // the values.
 import {bf16} from "../../formats/bf16.ts";
 import {iq4_nl} from "../../formats/iq4_nl.ts";
@@ -8,13 +8,13 @@ import {q3_k} from "../../formats/q3_k.ts";
 import {q4_k} from "../../formats/q4_k.ts";
 import {q5_k} from "../../formats/q5_k.ts";
 import {q6_k} from "../../formats/q6_k.ts";
-import type {Codec} from "../codec.ts";
-import {f16} from "../formats/f16.ts";
-import {q4_0} from "../formats/q4_0.ts";
-import {q4_1} from "../formats/q4_1.ts";
-import {q5_0} from "../formats/q5_0.ts";
-import {q5_1} from "../formats/q5_1.ts";
-import {q8_0} from "../formats/q8_0.ts";
+import type {Codec} from "../../formats/codec.ts";
+import {f16} from "../../formats/f16.ts";
+import {q4_0} from "../../formats/q4_0.ts";
+import {q4_1} from "../../formats/q4_1.ts";
+import {q5_0} from "../../formats/q5_0.ts";
+import {q5_1} from "../../formats/q5_1.ts";
+import {q8_0} from "../../formats/q8_0.ts";
 
 const CODECS: ReadonlyMap<string, Codec> = new Map([
   ["F16", f16],

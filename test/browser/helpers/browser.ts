@@ -6,7 +6,7 @@ import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {chromium, type BrowserContext, type Page} from "playwright-core";
 import {PROJECT_ROOT} from "./servers.ts";
-import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "../../../src/studio/chromium.node.ts";
+import {CHROMIUM_FLAGS, CHROMIUM_PATH} from "../../../src/viz/chromium.node.ts";
 
 export {CHROMIUM_FLAGS};
 export const CHROMIUM = CHROMIUM_PATH;

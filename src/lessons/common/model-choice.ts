@@ -1,0 +1,193 @@
+// What a notebook runs on: the built-in model or a llama2.c checkpoint + tokenizer the user loaded from disk. A
+// choice knows its config without loading anything and opens a fresh copy (its own RunState) on demand, behind the
+// memory guard, so a notebook can open two copies (fp32 and quantized) of whichever model is picked. Copies run on the
+// WebAssembly SIMD kernels (createModel), with worker threads where the page is cross-origin isolated and the model
+// is large enough to gain from them; where SIMD is missing they run on the plain TS kernels and the page says so.
+import {
+  DEFAULT_MODEL_FILES,
+  checkpointBytes,
+  loadModelFromBytes,
+  modelBytes,
+  readCheckpointHeader,
+  readSource,
+  readTokenizer,
+  seededCheckpoint,
+  type Config
+} from "../../engine/index.ts";
+import {fastModelBytes, MIN_PARALLEL_FLOPS} from "../../kernels/index.ts";
+import {guardMemory, memoryBudget, type MemoryBudget} from "../../studio/memory-guard.ts";
+import {showNotice} from "../../studio/notices.ts";
+import type {StoredModel} from "./model-store.ts";
+import {createModel, type RunningModel} from "../../kernels/index.ts";
+
+export const BUILT_IN = "built-in";
+
+export interface ModelChoice {
+  /** "built-in", or the loaded checkpoint's name: the value of the `model` URL parameter */
+  key: string;
+  /** what the picker shows */
+  label: string;
+  config: Config;
+  /** the built-in model while it is the seeded, untrained one: its predictions are noise */
+  untrained: boolean;
+  /** file names and checkpoint size, for a model from disk */
+  files: {checkpoint: string; tokenizer: string; bytes: number} | null;
+  /**
+   * A fresh copy of the model, after checking that it fits in memory. Pass the cell's `invalidation` to stop the
+   * copy's kernel threads when the cell re-runs (a copy nobody holds any more stops them when it is collected).
+   */
+  open: (options?: OpenOptions) => Promise<RunningModel>;
+}
+
+export interface OpenOptions {
+  /** closes the copy when it resolves */
+  invalidation?: Promise<unknown>;
+  /** the memory to fit in (default: what the browser reports, see memory-guard.ts) */
+  budget?: MemoryBudget;
+}
+
+const MEMORY_HINT = "close other tabs, pick a smaller model, or use a machine with more memory";
+/** At most this many threads per copy: a notebook opens several copies, and each gets its own workers. */
+const MAX_THREADS = 4;
+
+/**
+ * Threads for a copy: more than one only with shared memory (a cross-origin isolated page) and only when a decode
+ * step's largest matrix-vector product is big enough for the kernels to split it. Below that, workers only add
+ * wake-ups: stories260K decodes at 9.0k tokens/s on two threads against 11.7k on one (npm run bench).
+ */
+export function notebookThreads(c: Config, scope: {crossOriginIsolated?: boolean; navigator?: Navigator} = globalThis) {
+  const largest = 2 * c.dim * Math.max(c.vocabSize, c.hiddenDim, c.dim);
+  if (!scope.crossOriginIsolated || largest < MIN_PARALLEL_FLOPS) return 1;
+  return Math.max(1, Math.min(MAX_THREADS, scope.navigator?.hardwareConcurrency ?? 1));
+}
+
+/** Stops the kernel threads of copies that were dropped without an invalidation. */
+const unclosed = new FinalizationRegistry<() => void>((close) => close());
+let fallbackShown = false;
+
+/** A copy of a model on the fast kernels, behind the memory guard (the wasm arena counted, not just the weights). */
+async function openCopy(
+  files: () => Promise<[ArrayBuffer | Uint8Array, ArrayBuffer | Uint8Array]>,
+  config: Config,
+  what: string,
+  {invalidation, budget = memoryBudget()}: OpenOptions = {}
+): Promise<RunningModel> {
+  const threads = notebookThreads(config);
+  guardMemory(fastModelBytes(config, {threads, prefillRows: config.seqLen}), {what, hint: MEMORY_HINT}, budget);
+  const [checkpoint, tokenizer] = await files();
+  const running = await createModel(checkpoint, tokenizer, {threads});
+  if (running.kernels === "ts" && !fallbackShown) {
+    fallbackShown = true;
+    showNotice(
+      "This browser cannot run the WebAssembly SIMD kernels, so the model runs on the plain TypeScript kernels: " +
+        "same model, slower. A current Chrome, Edge, Firefox or Safari runs it at full speed."
+    );
+  }
+  const close = running.close;
+  let closed = false;
+  running.close = () => {
+    if (closed) return;
+    closed = true;
+    unclosed.unregister(running.model);
+    close();
+  };
+  unclosed.register(running.model, close, running.model);
+  void invalidation?.then(() => running.close());
+  return running;
+}
+
+/** "4 layers · width 128 · 4 heads (2 KV) · vocab 259 · 0.9M parameters" */
+export function describeConfig(c: Config): string {
+  const kv = c.nKvHeads === c.nHeads ? "" : ` (${c.nKvHeads} KV)`;
+  return `${c.nLayers} layers · width ${c.dim} · ${c.nHeads} heads${kv} · vocab ${c.vocabSize} · ${formatCount(parameterCount(c))} parameters`;
+}
+
+/** Weights in the model (the classifier counted once when shared). */
+export function parameterCount(c: Config): number {
+  const perLayer = 2 * c.dim + 2 * c.dim * c.dim + 2 * c.kvDim * c.dim + 3 * c.hiddenDim * c.dim;
+  return c.vocabSize * c.dim * (c.sharedClassifier ? 1 : 2) + c.nLayers * perLayer + c.dim;
+}
+
+function formatCount(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)}M` : `${(n / 1e3).toFixed(0)}K`;
+}
+
+export function builtInChoice(): ModelChoice {
+  // The built-in files decide (src/engine/default-model.ts): seeded random weights until a trained model replaces them.
+  const {checkpoint} = DEFAULT_MODEL_FILES();
+  const config = readCheckpointHeader(checkpoint, checkpoint.byteLength);
+  const seeded = seededCheckpoint();
+  const untrained = seeded.byteLength === checkpoint.byteLength && seeded.every((b, i) => b === checkpoint[i]);
+  return {
+    key: BUILT_IN,
+    label: `built-in model (${describeConfig(config)})`,
+    config,
+    untrained,
+    files: null,
+    open: (options) => {
+      const {checkpoint, tokenizer} = DEFAULT_MODEL_FILES();
+      return openCopy(async () => [checkpoint, tokenizer], config, "the built-in model", options);
+    }
+  };
+}
+
+export function storedChoice(stored: StoredModel): ModelChoice {
+  let bytes: Promise<[ArrayBuffer, ArrayBuffer]> | null = null;
+  return {
+    key: stored.name,
+    label: `${stored.name} from disk (${describeConfig(stored.config)})`,
+    config: stored.config,
+    untrained: false,
+    files: {checkpoint: stored.checkpointName, tokenizer: stored.tokenizerName, bytes: stored.checkpoint.size},
+    open: (options) =>
+      openCopy(
+        () => (bytes ??= Promise.all([stored.checkpoint.arrayBuffer(), stored.tokenizer.arrayBuffer()])),
+        stored.config,
+        `the model ${stored.name}`,
+        options
+      )
+  };
+}
+
+export interface ReadFilesOptions {
+  onProgress?: (loaded: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+/**
+ * Reads and checks a checkpoint and its tokenizer from disk: the header (shape, exact file size, memory) before the
+ * rest of the file, then the whole model and the tokenizer against the model's vocabulary. Throws the engine's
+ * message (what is wrong and what to do) prefixed with the file's name.
+ */
+export async function readModelFiles(checkpoint: File, tokenizer: File, options: ReadFilesOptions = {}) {
+  let config: Config | null = null;
+  const checkpointData = await named(checkpoint, () =>
+    readSource(checkpoint, {
+      ...options,
+      what: "checkpoint",
+      check: (header, total) => {
+        config = readCheckpointHeader(header, total);
+        // the file's bytes and the model built from them are both in memory while it loads
+        guardMemory(modelBytes(config) + checkpointBytes(config), {
+          what: `the model ${checkpoint.name}`,
+          hint: MEMORY_HINT
+        });
+      }
+    })
+  );
+  const tokenizerData = await named(tokenizer, () =>
+    readSource(tokenizer, {signal: options.signal, what: "tokenizer"})
+  );
+  await named(tokenizer, async () => readTokenizer(tokenizerData, config!.vocabSize));
+  await named(checkpoint, async () => loadModelFromBytes(checkpointData, tokenizerData));
+  return {config: config! as Config, checkpoint: checkpointData, tokenizer: tokenizerData};
+}
+
+async function named<T>(file: File, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if ((error as Error).name === "WorkCancelled" || (error as Error).name === "AbortError") throw error;
+    throw new Error(`${file.name}: ${(error as Error).message}`, {cause: error});
+  }
+}
