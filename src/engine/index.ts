@@ -49,3 +49,5 @@ export {
   type RunningModel
 } from "./create-model.ts";
 export * from "./hooks/index.ts";
+export {loadGgufModel, ggufConfig, decodeWeights, typeSummary, DEFAULT_GGUF_CTX} from "./gguf.ts";
+export type {GgufModel, GgufModelOptions} from "./gguf.ts";
