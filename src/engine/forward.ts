@@ -217,7 +217,7 @@ function norm(
 ): void {
   const {kernels: k, state: s} = model;
   const D = model.config.dim;
-  k.rmsnormRows(out, x, w, D, T, s.scale);
+  k.rmsnormRows(out, x, w, D, T, s.scale, model.config.normEps);
   model.profiler?.lap("norm", layer);
   if (!hooks) return;
   // a scale hook may have changed the scales: normalize again with them (the same arithmetic, so unchanged

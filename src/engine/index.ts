@@ -50,3 +50,5 @@ export {
   byteTokenizer
 } from "./default-model.ts";
 export * from "./hooks/index.ts";
+export {loadGgufModel, ggufConfig, decodeWeights, typeSummary, DEFAULT_GGUF_CTX} from "./gguf.ts";
+export type {GgufModel, GgufModelOptions} from "./gguf.ts";

@@ -24,6 +24,13 @@ export interface Config {
   headSize: number;
   /** nKvHeads * headSize */
   kvDim: number;
+  /** RMSNorm epsilon (default 1e-5, llama2.c's; GGUF: llama.attention.layer_norm_rms_epsilon) */
+  normEps?: number;
+  /**
+   * RoPE base (GGUF: llama.rope.freq_base). Set, the RoPE tables are ggml's (a running float32 product of
+   * freq_base^(-2/headSize), divided by Weights.ropeFreqs); unset, llama2.c's with base 10000.
+   */
+  ropeTheta?: number;
 }
 
 /** Allocates a zeroed Float32Array of `floats` elements (default `new Float32Array`). */
@@ -43,10 +50,14 @@ export interface Weights {
   readonly w3: Float32Array; // (L, H, D) up
   readonly rmsFinal: Float32Array; // (D,)
   readonly wcls: Float32Array; // (V, D); the same array as tokEmbeddings when the classifier is shared
+  readonly ropeFreqs?: Float32Array; // (headSize/2,) Llama 3's RoPE frequency factors (GGUF rope_freqs), or none
 }
 
+/** The tensors every model has (ropeFreqs is optional and not in llama2.c files). */
+export type WeightName = Exclude<keyof Weights, "ropeFreqs">;
+
 /** The weight tensors in llama2.c file order with their shapes, the one table loaders and size functions share. */
-export function weightShapes(c: Config): [keyof Weights, number[]][] {
+export function weightShapes(c: Config): [WeightName, number[]][] {
   const {dim: D, hiddenDim: H, nLayers: L, vocabSize: V, kvDim: KV} = c;
   return [
     ["tokEmbeddings", [V, D]],
@@ -60,7 +71,7 @@ export function weightShapes(c: Config): [keyof Weights, number[]][] {
     ["w2", [L, D, H]],
     ["w3", [L, H, D]],
     ["rmsFinal", [D]],
-    ...(c.sharedClassifier ? [] : [["wcls", [V, D]] as [keyof Weights, number[]]])
+    ...(c.sharedClassifier ? [] : [["wcls", [V, D]] as [WeightName, number[]]])
   ];
 }
 
@@ -73,7 +84,7 @@ export function weightsFloats(c: Config): number {
 
 /** Views every tensor of one flat buffer laid out in weightShapes order. */
 export function weightsFromBuffer(c: Config, flat: Float32Array): Weights {
-  const w: Partial<Record<keyof Weights, Float32Array>> = {};
+  const w: Partial<Record<WeightName, Float32Array>> = {};
   let offset = 0;
   for (const [name, shape] of weightShapes(c)) {
     const n = product(shape);

@@ -6,7 +6,7 @@ import {referenceKernels, type Kernels} from "./backend.ts";
 import type {HookTable} from "./hooks/hooks.ts";
 import {fp32Matrices, type MatrixProvider} from "./matrices.ts";
 import {createRunState, defaultAlloc, type Alloc, type Config, type RunState, type Weights} from "./model.ts";
-import {ropeTables, type RopeTables} from "./ops/rope.ts";
+import {ggmlRopeTables, ropeTables, type RopeTables} from "./ops/rope.ts";
 import {Profiler} from "./profiler.ts";
 
 export interface Transformer {
@@ -44,7 +44,10 @@ export function createTransformer(config: Config, weights: Weights, options: Tra
     config,
     weights,
     state: createRunState(config, alloc),
-    rope: ropeTables(config.seqLen, config.headSize, alloc),
+    rope:
+      config.ropeTheta === undefined
+        ? ropeTables(config.seqLen, config.headSize, alloc)
+        : ggmlRopeTables(config.seqLen, config.headSize, config.ropeTheta, weights.ropeFreqs ?? null, alloc),
     norms: {att: perLayer(weights.rmsAtt, config), ffn: perLayer(weights.rmsFfn, config)},
     alloc,
     kernels,

@@ -202,15 +202,15 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
       }
       rowSplit("matmul", d, 8, 2 * n * d * T, out.byteOffset, x.byteOffset, w.byteOffset, T, n, d, panels[0]!);
     },
-    rmsnorm(out, x, w, n) {
+    rmsnorm(out, x, w, n, eps = RMSNORM_EPS) {
       if (!(owns(out) && owns(x) && owns(w) && out.length >= n && x.length >= n && w.length >= n)) {
         calls.fallback++;
-        return ref.rmsnorm(out, x, w, n);
+        return ref.rmsnorm(out, x, w, n, eps);
       }
       calls.wasm++;
-      return ex.rmsnorm(out.byteOffset, x.byteOffset, w.byteOffset, n, RMSNORM_EPS);
+      return ex.rmsnorm(out.byteOffset, x.byteOffset, w.byteOffset, n, eps);
     },
-    rmsnormRows(out, x, w, n, T, scales) {
+    rmsnormRows(out, x, w, n, T, scales, eps = RMSNORM_EPS) {
       if (!(
         owns(out) &&
         owns(x) &&
@@ -222,10 +222,10 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
         scales.length >= T
       )) {
         calls.fallback++;
-        return ref.rmsnormRows(out, x, w, n, T, scales);
+        return ref.rmsnormRows(out, x, w, n, T, scales, eps);
       }
       calls.wasm++;
-      ex.rmsnormRows(out.byteOffset, x.byteOffset, w.byteOffset, n, T, scales.byteOffset, RMSNORM_EPS);
+      ex.rmsnormRows(out.byteOffset, x.byteOffset, w.byteOffset, n, T, scales.byteOffset, eps);
     },
     rmsnormWithScale(out, x, w, n, scale) {
       if (!(owns(out) && owns(x) && owns(w) && out.length >= n && x.length >= n && w.length >= n)) {

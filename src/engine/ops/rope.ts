@@ -28,6 +28,35 @@ export function ropeTables(
 }
 
 /**
+ * The same tables as ggml computes them (ggml_rope_cache_init, ggml-cpu.c, c392e5094, no YaRN, frequency scale 1):
+ * theta_scale = powf(freqBase, -2/headSize); at position p the angle of pair i is (p·theta_scale^i) / freqs[i],
+ * where p·theta_scale^i is a running float32 product, so a Llama 3 factor divides the angle (stretches the wavelength).
+ */
+export function ggmlRopeTables(
+  seqLen: number,
+  headSize: number,
+  freqBase: number,
+  freqs: Float32Array | null,
+  alloc: (floats: number) => Float32Array = (n) => new Float32Array(n)
+): RopeTables {
+  const fr = Math.fround;
+  const half = headSize / 2;
+  const cos = alloc(seqLen * half);
+  const sin = alloc(seqLen * half);
+  const thetaScale = fr(Math.pow(fr(freqBase), fr(-2 / headSize)));
+  for (let pos = 0; pos < seqLen; pos++) {
+    let theta = fr(pos);
+    for (let i = 0; i < half; i++) {
+      const angle = freqs ? fr(theta / freqs[i]!) : theta;
+      cos[pos * half + i] = Math.cos(angle);
+      sin[pos * half + i] = Math.sin(angle);
+      theta = fr(theta * thetaScale);
+    }
+  }
+  return {cos, sin, half};
+}
+
+/**
  * x (nHeads, headSize) at position pos -> out (nHeads, headSize): each pair (x[2i], x[2i+1]) of every head rotated
  * by pos·θᵢ. out may be x.
  */

@@ -22,3 +22,5 @@ export {readLlamaModel} from "./llama.ts";
 export type {LlamaHyperparameters, LlamaLayerTensors, LlamaModelFile, LlamaTensors} from "./llama.ts";
 export {encodeGguf, ggufBytes} from "./write.ts";
 export type {GgufOut, GgufOutEntry, GgufOutTensor} from "./write.ts";
+export {readLlamaTensors} from "./tensors.ts";
+export type {LlamaTensorBytes, StoredTensor} from "./tensors.ts";

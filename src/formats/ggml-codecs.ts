@@ -1,0 +1,48 @@
+// The codec of each ggml tensor type by ggml's type name (llama.cpp c392e5094 `type_traits[]`): the one place a ggml
+// type name becomes decoding code. F32 is no codec: its bytes are the values. The block formats of src/quant/formats
+// (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, F16) move into this folder with the one-way-floors restructure (issue 16).
+import type {Codec} from "../quant/codec.ts";
+import {f16} from "../quant/formats/f16.ts";
+import {q4_0} from "../quant/formats/q4_0.ts";
+import {q4_1} from "../quant/formats/q4_1.ts";
+import {q5_0} from "../quant/formats/q5_0.ts";
+import {q5_1} from "../quant/formats/q5_1.ts";
+import {q8_0} from "../quant/formats/q8_0.ts";
+import {bf16} from "./bf16.ts";
+import {iq4_nl} from "./iq4_nl.ts";
+import {q2_k} from "./q2_k.ts";
+import {q3_k} from "./q3_k.ts";
+import {q4_k} from "./q4_k.ts";
+import {q5_k} from "./q5_k.ts";
+import {q6_k} from "./q6_k.ts";
+
+export const GGML_CODECS: ReadonlyMap<string, Codec> = new Map([
+  ["F16", f16],
+  ["BF16", bf16],
+  ["Q4_0", q4_0],
+  ["Q4_1", q4_1],
+  ["Q5_0", q5_0],
+  ["Q5_1", q5_1],
+  ["Q8_0", q8_0],
+  ["Q2_K", q2_k],
+  ["Q3_K", q3_k],
+  ["Q4_K", q4_k],
+  ["Q5_K", q5_k],
+  ["Q6_K", q6_k],
+  ["IQ4_NL", iq4_nl]
+]);
+
+/** Every ggml type name that can be decoded to float32. */
+export const DECODABLE_GGML_TYPES: readonly string[] = ["F32", ...GGML_CODECS.keys()];
+
+/** `count` values of a ggml tensor of `type` at bytes[0..] as float32 into out[oo..]; count is whole blocks. */
+export function decodeGgmlInto(out: Float32Array, oo: number, type: string, bytes: Uint8Array, count: number): void {
+  if (type === "F32") {
+    const dv = new DataView(bytes.buffer, bytes.byteOffset, count * 4);
+    for (let i = 0; i < count; i++) out[oo + i] = dv.getFloat32(4 * i, true);
+    return;
+  }
+  const codec = GGML_CODECS.get(type);
+  if (!codec) throw new Error(`unsupported ggml type: ${type} (decodable: ${DECODABLE_GGML_TYPES.join(", ")})`);
+  codec.dequantize(out, oo, bytes, 0, count / codec.blockSize);
+}

@@ -1,0 +1,99 @@
+// The engine on GGUF files written by llama.cpp's own tools, against the logits libllama computes for them
+// (../shared/fixtures/gguf, llama.cpp c392e5094). F32 files with float32 activations must agree within MAX_ERR_F32 at
+// every position; quantized files with float32 activations differ by what llama.cpp's quantized activations cost,
+// which is printed per file, not asserted (the llama.cpp activation mode is checked in gguf-act.test.ts).
+import {describe, expect, it} from "vitest";
+import {loadGgufModel, prefill, type GgufModel} from "../../src/engine/index.ts";
+import {openFileSource} from "../../src/model-files/gguf/source.node.ts";
+import {expectClose, maxAbsDiff} from "../helpers/expect-close.ts";
+import {describeWithFixtures, fixturePath, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
+
+/** F32 weights, float32 activations vs llama.cpp: only float32 summation order differs (measured 7e-6 at worst). */
+const MAX_ERR_F32 = 1e-4;
+
+export async function openGgufFixture(file: string, ctx?: number): Promise<GgufModel> {
+  const source = await openFileSource(fixturePath("gguf", file));
+  try {
+    return await loadGgufModel(source, {ctx});
+  } finally {
+    await source.close();
+  }
+}
+
+interface FixtureJson {
+  token_ids: number[];
+  logits_shape: [number, number];
+}
+
+export function fixtureLogits(stem: string): {tokens: number[]; logits: Float32Array; V: number} {
+  const json = readFixtureJson<FixtureJson>("gguf", `${stem}.json`);
+  return {tokens: json.token_ids, logits: readFixtureF32("gguf", `${stem}.logits.f32`), V: json.logits_shape[1]};
+}
+
+const F32_FILES = ["stories260K.f32", "rand-256.f32"];
+const QUANTIZED_FILES = [
+  "stories260K.q8_0",
+  "rand-256.f16",
+  "rand-256.bf16",
+  "rand-256.q8_0",
+  "rand-256.q4_0",
+  "rand-256.q4_1",
+  "rand-256.q5_0",
+  "rand-256.q5_1",
+  "rand-256.iq4_nl",
+  "rand-256.q4_k_m",
+  "rand-256.q6_k",
+  "rand-256-tied.q8_0",
+  "rand-256-rope-llama3.q8_0"
+];
+
+describeWithFixtures("gguf", "loadGgufModel(source) on llama.cpp's files", () => {
+  for (const stem of F32_FILES)
+    it(`prefill(${stem}, tokens) gives llama.cpp's logits within MAX_ERR_F32 at every position`, async () => {
+      const {model} = await openGgufFixture(`${stem}.gguf`);
+      const {tokens, logits, V} = fixtureLogits(stem);
+      const out = prefill(model, tokens);
+      for (let p = 0; p < tokens.length; p++)
+        expectClose(
+          out.subarray(p * V, (p + 1) * V),
+          logits.subarray(p * V, (p + 1) * V),
+          {atol: MAX_ERR_F32},
+          `pos ${p}`
+        );
+    });
+
+  it("forward one token at a time gives the prefill's logits (the KV cache path)", async () => {
+    const {model} = await openGgufFixture("rand-256.f32.gguf");
+    const {tokens, logits, V} = fixtureLogits("rand-256.f32");
+    const {forward} = await import("../../src/engine/index.ts");
+    for (let p = 0; p < tokens.length; p++)
+      expectClose(forward(model, tokens[p]!, p), logits.subarray(p * V, (p + 1) * V), {atol: MAX_ERR_F32}, `pos ${p}`);
+  });
+
+  describe("quantized files with float32 activations: the difference to llama.cpp is the activations' share", () => {
+    for (const stem of QUANTIZED_FILES)
+      it(`prefill(${stem}) runs; max |Δ| vs llama.cpp printed`, async () => {
+        const {model, types} = await openGgufFixture(`${stem}.gguf`);
+        const {tokens, logits} = fixtureLogits(stem);
+        const out = prefill(model, tokens);
+        const diff = maxAbsDiff(out, logits);
+        console.log(`${stem} (${types}), fp32 activations: max |Δ| vs llama.cpp = ${diff.toExponential(3)}`);
+        // not the lesson's number, a sanity bound: a wrong decoding or layout is off by whole units
+        expect(diff).toBeLessThan(0.5);
+      });
+  });
+
+  it("ctx sizes the KV cache, not llama.context_length", async () => {
+    const {model} = await openGgufFixture("rand-256.f32.gguf", 20);
+    expect(model.config.seqLen).toBe(20);
+    expect(model.state.keyCache.length).toBe(2 * 20 * 128);
+    const dflt = await openGgufFixture("rand-256.f32.gguf");
+    expect(dflt.model.config.seqLen).toBe(128);
+  });
+
+  it("a tied file (no output.weight) shares token_embd as the classifier", async () => {
+    const {model} = await openGgufFixture("rand-256-tied.q8_0.gguf");
+    expect(model.config.sharedClassifier).toBe(true);
+    expect(model.weights.wcls).toBe(model.weights.tokEmbeddings);
+  });
+});
