@@ -1,13 +1,12 @@
 // The codec of each ggml tensor type by ggml's type name (llama.cpp c392e5094 `type_traits[]`): the one place a ggml
-// type name becomes decoding code. F32 is no codec: its bytes are the values. The block formats of src/quant/formats
-// (Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, F16) move into this folder with the one-way-floors restructure (issue 16).
-import type {Codec} from "../quant/codec.ts";
-import {f16} from "../quant/formats/f16.ts";
-import {q4_0} from "../quant/formats/q4_0.ts";
-import {q4_1} from "../quant/formats/q4_1.ts";
-import {q5_0} from "../quant/formats/q5_0.ts";
-import {q5_1} from "../quant/formats/q5_1.ts";
-import {q8_0} from "../quant/formats/q8_0.ts";
+// type name becomes decoding code. F32 is no codec: its bytes are the values.
+import type {Codec} from "./codec.ts";
+import {f16} from "./f16.ts";
+import {q4_0} from "./q4_0.ts";
+import {q4_1} from "./q4_1.ts";
+import {q5_0} from "./q5_0.ts";
+import {q5_1} from "./q5_1.ts";
+import {q8_0} from "./q8_0.ts";
 import {bf16} from "./bf16.ts";
 import {iq4_nl} from "./iq4_nl.ts";
 import {q2_k} from "./q2_k.ts";

@@ -1,42 +1,13 @@
-// The codec of each ggml type a preset can write, by ggml's type name: the one place a ggml type name is turned into
-// quantization code (the formats themselves live in src/formats). F32 is no codec: its bytes are
-// the values.
-import {bf16} from "../../formats/bf16.ts";
-import {iq4_nl} from "../../formats/iq4_nl.ts";
-import {q2_k} from "../../formats/q2_k.ts";
-import {q3_k} from "../../formats/q3_k.ts";
-import {q4_k} from "../../formats/q4_k.ts";
-import {q5_k} from "../../formats/q5_k.ts";
-import {q6_k} from "../../formats/q6_k.ts";
+// Encoding and decoding whole tensors by ggml type name for the presets, over the one codec table in
+// src/formats/ggml-codecs.ts. F32 is no codec: its bytes are the values.
 import type {Codec} from "../../formats/codec.ts";
-import {f16} from "../../formats/f16.ts";
-import {q4_0} from "../../formats/q4_0.ts";
-import {q4_1} from "../../formats/q4_1.ts";
-import {q5_0} from "../../formats/q5_0.ts";
-import {q5_1} from "../../formats/q5_1.ts";
-import {q8_0} from "../../formats/q8_0.ts";
-
-const CODECS: ReadonlyMap<string, Codec> = new Map([
-  ["F16", f16],
-  ["BF16", bf16],
-  ["Q4_0", q4_0],
-  ["Q4_1", q4_1],
-  ["Q5_0", q5_0],
-  ["Q5_1", q5_1],
-  ["Q8_0", q8_0],
-  ["Q2_K", q2_k],
-  ["Q3_K", q3_k],
-  ["Q4_K", q4_k],
-  ["Q5_K", q5_k],
-  ["Q6_K", q6_k],
-  ["IQ4_NL", iq4_nl]
-]);
+import {GGML_CODECS} from "../../formats/ggml-codecs.ts";
 
 /** Every ggml type name this project can write. */
-export const WRITABLE_TYPES: readonly string[] = ["F32", ...CODECS.keys()];
+export const WRITABLE_TYPES: readonly string[] = ["F32", ...GGML_CODECS.keys()];
 
 function codecOf(type: string): Codec {
-  const codec = CODECS.get(type);
+  const codec = GGML_CODECS.get(type);
   if (!codec) throw new Error(`invalid ggml type: ${type} (writable: ${WRITABLE_TYPES.join(", ")})`);
   return codec;
 }
