@@ -1,5 +1,6 @@
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+import {FLOORS, floorsPlugin} from "./scripts/floors.js";
 
 export default tseslint.config(
   {ignores: ["node_modules", "dist", "build", "test/output", "bench/out", "**/*.wasm"]},
@@ -34,5 +35,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", {ignoreRestSiblings: true, argsIgnorePattern: "^_"}],
       "no-constant-condition": ["error", {checkLoops: false}]
     }
+  },
+  // imports point one way, down the floors (scripts/floors.js)
+  {
+    files: FLOORS.flat().map((folder) => `${folder}/**/*.{ts,js}`),
+    plugins: {floors: floorsPlugin},
+    rules: {"floors/one-way": "error"}
   }
 );

@@ -2,6 +2,7 @@
 //   weights: what get_w does on every forward (fp32 | dequant | cached | fused)
 //   act:     activation quantization before each matrix product (fp32 | q8_0)
 import {toQuantSpec, type QuantSpec} from "./spec.ts";
+import {keyword} from "../checks/keyword.ts";
 
 export const WEIGHT_MODES = ["fp32", "dequant", "cached", "fused"] as const;
 /**
@@ -28,12 +29,6 @@ export interface QuantSettings {
   quant: QuantSpec;
   weights: WeightMode;
   act: ActMode;
-}
-
-function keyword<T extends string>(value: string, name: string, allowed: readonly T[]): T {
-  const v = String(value).trim().toLowerCase() as T;
-  if (!allowed.includes(v)) throw new Error(`invalid ${name}: ${value}`);
-  return v;
 }
 
 export function toWeightMode(value: string): WeightMode {

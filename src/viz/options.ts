@@ -1,6 +1,10 @@
 // The one options pattern for every chart: a `XSpec` (what callers pass, all optional) is normalised by `toXOptions`
 // into a complete `XOptions` with defaults. Unknown keys and unknown keyword values throw `invalid <name>: <value>`.
 import {toTheme, type Theme, type ThemeName} from "./theme.ts";
+import {keyword} from "../checks/keyword.ts";
+
+// the charts take keyword from here with the other option checks
+export {keyword};
 
 /** Options every chart accepts. */
 export interface FrameSpec {
@@ -25,14 +29,6 @@ export interface FrameOptions {
   title: string;
   subtitle: string;
   description: string | null;
-}
-
-/** Throws `invalid <name>: <value>` unless `value` is one of `allowed` (case-insensitive). */
-export function keyword<T extends string>(value: unknown, name: string, allowed: readonly T[]): T {
-  const v = `${value}`.toLowerCase();
-  const found = allowed.find((a) => a === v);
-  if (found === undefined) throw new Error(`invalid ${name}: ${value}`);
-  return found;
 }
 
 /** A finite number within [min, max], else `invalid <name>: <value>`. */

@@ -1,7 +1,7 @@
 // Light and dark palettes. Categorical colours are Okabe–Ito (safe for the common colour-vision deficiencies);
 // continuous scales are RdBu (diverging, centred on zero) and viridis (sequential), both colour-blind safe.
 import * as d3 from "d3";
-import {keyword} from "./options.ts";
+import {keyword} from "../checks/keyword.ts";
 
 export type ThemeName = "light" | "dark";
 

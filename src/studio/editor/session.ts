@@ -116,7 +116,7 @@ export class Session {
       !this.trusted,
       state
     );
-    if (this.trusted) attachExportMenu(this, view);
+    if (this.trusted) attachExportMenu(() => ({title: this.notebook.title, file: this.page.file}), view);
     this.views.set(cell.id, view);
     return view;
   }

@@ -16,7 +16,7 @@ export async function writeHandout(session: Session, cellIds: number[], includeC
     if (!view) continue;
     const provenance = await collectProvenance(notebook, id);
     figures.push(
-      cellFigure({cell: view.cell, output: view.root, alt: altText(session, view), provenance}, includeCode)
+      cellFigure({cell: view.cell, output: view.root, alt: altText(notebook.title, view), provenance}, includeCode)
     );
   }
   return handoutHtml(session.notebook.title, figures, await collectProvenance(notebook, cellIds[0] ?? 0));

@@ -1,7 +1,6 @@
 // The Export menu of each cell: PNG (2x, slide), SVG (when the output holds a chart), HTML snippet, Markdown, and the
 // cell's value as Arrow / CSV / JSON (when it is tabular). Each file carries alt text and provenance.
 import type {CellView} from "../editor/cell-view.ts";
-import type {Session} from "../editor/session.ts";
 import {downloadBlob} from "../persist/notebook-file.ts";
 import {slug} from "../persist/notebook-text.ts";
 import {showNotice} from "../notices.ts";
@@ -13,13 +12,19 @@ import {cellFigure} from "./snippet.ts";
 import {mainSvg, standaloneSvg} from "./svg.ts";
 import type {Table} from "apache-arrow";
 
+/** The notebook a cell is exported from; read at export time, since the title and file can change while editing. */
+export interface ExportSource {
+  title: string;
+  file: string;
+}
+
 /** The alt text of a cell's output: the chart's own label when it has one, else what it is. */
-export function altText(session: Session, view: CellView): string {
+export function altText(notebookTitle: string, view: CellView): string {
   const labelled = view.root.querySelector("[aria-label]")?.getAttribute("aria-label")?.trim();
   if (labelled) return labelled;
   const heading = view.root.querySelector("h1, h2, h3")?.textContent?.trim();
   if (heading) return heading;
-  return `Output of cell ${view.cell.id} of "${session.notebook.title}"`;
+  return `Output of cell ${view.cell.id} of "${notebookTitle}"`;
 }
 
 /** The first tabular value among the cell's variables (its outputs first, then the cell's own value). */
@@ -131,7 +136,7 @@ const MISSING = {
   table: "the cell's value is not a table, records or a typed array"
 };
 
-export function attachExportMenu(session: Session, view: CellView): void {
+export function attachExportMenu(source: () => ExportSource, view: CellView): void {
   const menu = view.bar.appendChild(document.createElement("details"));
   menu.className = "gb-menu gb-export";
   const summary = menu.appendChild(document.createElement("summary"));
@@ -155,12 +160,10 @@ export function attachExportMenu(session: Session, view: CellView): void {
   };
   const run = async (item: ExportItem) => {
     try {
-      const provenance = await collectProvenance(
-        {title: session.notebook.title, file: session.page.file},
-        view.cell.id
-      );
-      const name = `${slug(session.notebook.title)}-cell-${view.cell.id}`;
-      const [blob, filename] = await item.make({view, alt: altText(session, view), provenance, name});
+      const notebook = source();
+      const provenance = await collectProvenance(notebook, view.cell.id);
+      const name = `${slug(notebook.title)}-cell-${view.cell.id}`;
+      const [blob, filename] = await item.make({view, alt: altText(notebook.title, view), provenance, name});
       downloadBlob(blob, filename);
       menu.open = false;
     } catch (error) {
