@@ -1,7 +1,9 @@
 // A cell's output as a static, self-contained copy: a deep clone whose every element carries, inline, the computed
 // styles that differ from a bare element of its kind (so the copy looks the same with no stylesheet), canvases turned
-// into images, form controls holding their current values, and nothing that can run (scripts, on* handlers,
-// javascript: URLs are dropped). Used by the PNG, SVG, HTML snippet and handout exports alike.
+// into images, form controls holding their current values, and nothing that can run or load: only what
+// sanitize.ts allows survives. Used by the PNG, SVG, HTML snippet and handout exports alike.
+
+import {allowedElement, allowedStyleValue, sanitizeAttributes} from "./sanitize.ts";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 /** Properties that only matter while interacting, or that a copy must not inherit from the page. */
@@ -47,22 +49,9 @@ function inlineStyle(source: Element, target: Element): void {
   for (const property of style) {
     if (SKIPPED.has(property) || property.startsWith("--")) continue;
     const value = style.getPropertyValue(property);
-    if (base.get(property) !== value) text += `${property}:${value};`;
+    if (base.get(property) !== value && allowedStyleValue(value)) text += `${property}:${value};`;
   }
   target.setAttribute("style", text);
-}
-
-function sanitize(element: Element): void {
-  for (const attribute of [...element.attributes]) {
-    const name = attribute.name.toLowerCase();
-    const value = attribute.value.trim().toLowerCase();
-    if (
-      name.startsWith("on") ||
-      ((name === "href" || name === "src" || name === "xlink:href") && value.startsWith("javascript:"))
-    ) {
-      element.removeAttribute(attribute.name);
-    }
-  }
 }
 
 function copy(source: Element, target: Element): Element {
@@ -76,7 +65,7 @@ function copy(source: Element, target: Element): Element {
     image.style.height = `${height}px`;
     return image;
   }
-  sanitize(target);
+  sanitizeAttributes(target);
   inlineStyle(source, target);
   if (source instanceof HTMLInputElement) {
     if (source.type === "checkbox" || source.type === "radio") target.toggleAttribute("checked", source.checked);
@@ -93,7 +82,7 @@ function copy(source: Element, target: Element): Element {
   sourceChildren.forEach((child, i) => {
     const twin = targetChildren[i]!;
     if (child instanceof Element) {
-      if (child.localName === "script" || child.localName === "iframe" || child.localName === "object") twin.remove();
+      if (!(child instanceof HTMLCanvasElement) && !allowedElement(child)) twin.remove();
       else {
         const replaced = copy(child, twin as Element);
         if (replaced !== twin) twin.replaceWith(replaced);

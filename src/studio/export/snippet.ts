@@ -58,12 +58,17 @@ img { max-width: 100%; }
 @media print { body { margin: 0; max-width: none; padding: 0; } figure { break-inside: avoid; } }
 `;
 
+/** The handout's own policy, since a file opened from disk has no server to send one: nothing runs, nothing loads. */
+const HANDOUT_CSP =
+  "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; base-uri 'none'; form-action 'none'";
+
 export function handoutHtml(title: string, figures: string[], provenance: Provenance): string {
   const {cell: _cell, ...notebookProvenance} = provenance;
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${HANDOUT_CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="generator" content="glassbox ${escapeHtml(provenance.appVersion)}">
 <title>${escapeHtml(title)}</title>
