@@ -10,6 +10,7 @@ import {
   readLlamaTensors,
   type ByteSource,
   type GgufFile,
+  type LlamaHyperparameters,
   type LlamaTensorBytes,
   type ReadGgufOptions
 } from "../model-files/gguf/index.ts";
@@ -38,7 +39,10 @@ export interface GgufModel {
 
 /** The Config a GGUF llama file describes, with a KV cache of `ctx` positions. */
 export function ggufConfig(gguf: GgufFile, ctx?: number): Config {
-  const {params: p} = readLlamaModel(gguf);
+  return configOf(readLlamaModel(gguf).params, ctx);
+}
+
+function configOf(p: LlamaHyperparameters, ctx?: number): Config {
   const seqLen = ctx ?? Math.min(p.contextLength || DEFAULT_GGUF_CTX, DEFAULT_GGUF_CTX);
   if (!Number.isInteger(seqLen) || seqLen <= 0) throw new Error(`invalid ctx: ${seqLen} (must be a positive integer)`);
   const config = toConfig({
@@ -58,10 +62,11 @@ export function ggufConfig(gguf: GgufFile, ctx?: number): Config {
 export async function loadGgufModel(source: ByteSource, options: GgufModelOptions = {}): Promise<GgufModel> {
   const {ctx, maxBytes = DEFAULT_MAX_BYTES, onAllocate} = options;
   const gguf = await readGguf(source, {onAllocate});
-  const config = ggufConfig(gguf, ctx);
-  const ropeFreqsBytes = readLlamaModel(gguf).tensors.ropeFreqs ? 4 * (config.headSize / 2) : 0;
+  const llama = readLlamaModel(gguf);
+  const config = configOf(llama.params, ctx);
+  const ropeFreqsBytes = llama.tensors.ropeFreqs ? 4 * (config.headSize / 2) : 0;
   checkMemory(config, maxBytes, ropeFreqsBytes);
-  const file = await readLlamaTensors(source, gguf, DECODABLE_GGML_TYPES, {onAllocate});
+  const file = await readLlamaTensors(source, gguf, llama, DECODABLE_GGML_TYPES, {onAllocate});
   const weights = decodeWeights(config, file);
   const model = createTransformer(config, weights, options);
   return {model, gguf, file, types: typeSummary(file)};

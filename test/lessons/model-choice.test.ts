@@ -1,9 +1,8 @@
 // The notebooks' model choice: copies on the wasm kernels behind the memory guard, threads only where they can help.
 import {describe, expect, it} from "vitest";
 import {DEFAULT_CONFIG, DEFAULT_MODEL_FILES, prefill, toConfig} from "../../src/engine/index.ts";
-import {MIN_PARALLEL_FLOPS} from "../../src/kernels/index.ts";
+import {createModel, MIN_PARALLEL_FLOPS} from "../../src/kernels/index.ts";
 import {builtInChoice, notebookThreads} from "../../src/lessons/common/model-choice.ts";
-import {createModel} from "../../src/kernels/index.ts";
 
 const isolated = (cores: number) => ({crossOriginIsolated: true, navigator: {hardwareConcurrency: cores} as Navigator});
 const TOKENS = [1, 5, 9, 42, 7];

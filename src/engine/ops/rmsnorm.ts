@@ -11,8 +11,8 @@ export function rmsnorm(out: Float32Array, x: Float32Array, w: Float32Array, n: 
 const oneScale = new Float32Array(1);
 
 /**
- * x (T, n) rows, w (n,) -> out (T, n), each row as rmsnorm (eps: the model's, default 1e-5), its scale stored in scales[t] (T,). Returns nothing: a
- * float returned from a call the JIT does not inline is boxed on the heap, and decode must allocate nothing.
+ * x (T, n) rows, w (n,) -> out (T, n), each row as rmsnorm (eps: the model's, default 1e-5), its scale stored in
+ * scales[t] (T,). Returns nothing: a float returned from a call the JIT does not inline is boxed on the heap, and decode must allocate nothing.
  */
 export function rmsnormRows(
   out: Float32Array,

@@ -14,11 +14,10 @@ import {
   seededCheckpoint,
   type Config
 } from "../../engine/index.ts";
-import {fastModelBytes, MIN_PARALLEL_FLOPS} from "../../kernels/index.ts";
+import {createModel, fastModelBytes, MIN_PARALLEL_FLOPS, type RunningModel} from "../../kernels/index.ts";
 import {guardMemory, memoryBudget, type MemoryBudget} from "../../studio/memory-guard.ts";
 import {showNotice} from "../../studio/notices.ts";
 import type {StoredModel} from "./model-store.ts";
-import {createModel, type RunningModel} from "../../kernels/index.ts";
 
 export const BUILT_IN = "built-in";
 

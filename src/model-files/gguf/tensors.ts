@@ -1,8 +1,8 @@
-// A llama GGUF file's tensors as stored: readLlamaModel's checks, then every tensor the model uses read by its own
+// A llama GGUF file's tensors as stored: after readLlamaModel's checks, every tensor the model uses read by its own
 // range (one read per tensor, never the whole file), kept in the file's own types so that a weight mode can use the
 // packed blocks. Decoding to float32 is the caller's choice (src/formats/ggml-codecs.ts decodes every type here).
 import {GgufError} from "./errors.ts";
-import {readLlamaModel, type LlamaModelFile} from "./llama.ts";
+import type {LlamaModelFile} from "./llama.ts";
 import {readTensorBytes, type GgufFile, type GgufTensorInfo, type ReadGgufOptions} from "./read.ts";
 import type {ByteSource} from "./source.ts";
 
@@ -17,14 +17,17 @@ export interface LlamaTensorBytes extends LlamaModelFile {
   readonly stored: ReadonlyMap<string, StoredTensor>;
 }
 
-/** The llama model of `gguf` with each tensor's bytes; `decodable` lists the ggml types the caller can decode. */
+/**
+ * The llama model of `gguf` (readLlamaModel's result, checked once by the caller) with each tensor's bytes;
+ * `decodable` lists the ggml types the caller can decode.
+ */
 export async function readLlamaTensors(
   source: ByteSource,
   gguf: GgufFile,
+  model: LlamaModelFile,
   decodable: readonly string[],
   options: ReadGgufOptions = {}
 ): Promise<LlamaTensorBytes> {
-  const model = readLlamaModel(gguf);
   const {tensors} = model;
   const infos = [tensors.tokenEmbd, tensors.outputNorm, tensors.output, ...tensors.layers.flatMap(Object.values)];
   if (tensors.ropeFreqs) infos.push(tensors.ropeFreqs);
