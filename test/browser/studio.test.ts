@@ -54,6 +54,8 @@ describe.each(modes)("studio (%s)", (mode, baseUrl) => {
       if (!WRITE_PREVIEWS) expect(card.preview, hint).toBeGreaterThan(0);
     }
     await page.screenshot(`${mode}-gallery`);
+    // an inline icon: without one Chromium asks for /favicon.ico and logs a 404 that the page watcher cannot see
+    expect(await page.page.locator('link[rel="icon"][href^="data:"]').count()).toBe(1);
     expect(await page.problems()).toEqual([]);
     await page.page.close();
   });
@@ -71,6 +73,7 @@ describe.each(modes)("studio (%s)", (mode, baseUrl) => {
         .evaluate((a) => (a as HTMLAnchorElement).href);
       expect(glossary).toBe(`${baseUrl}notebooks/glossary.html`);
       await page.screenshot(`${mode}-${name}`);
+      expect(await page.page.locator('link[rel="icon"][href^="data:"]').count()).toBe(1);
       expect(await page.problems()).toEqual([]);
       expect(page.requests.length).toBeGreaterThan(0);
       await page.page.close();
