@@ -9,6 +9,7 @@ import {
   rmsnormRows,
   rmsnormWithScale,
   rope,
+  ropeNeox,
   softmax,
   swiglu
 } from "./ops/index.ts";
@@ -24,8 +25,10 @@ export interface Kernels {
   rmsnormRows: typeof rmsnormRows;
   /** x (n,) -> out (n,) = w·x/scale for a given scale */
   rmsnormWithScale: typeof rmsnormWithScale;
-  /** x (nHeads, headSize) -> out rotated by pos·θ */
+  /** x (nHeads, headSize) -> out, pairs (2i, 2i+1) rotated by pos·θᵢ */
   rope: typeof rope;
+  /** x (nHeads, headSize) -> out, pairs (i, i + headSize/2) rotated by pos·θᵢ (NeoX) */
+  ropeNeox: typeof ropeNeox;
   /** x[offset..offset+n) -> out[offset..offset+n) softmax */
   softmax: typeof softmax;
   /** out (n,) = silu(gate)·up */
@@ -43,6 +46,7 @@ export const referenceKernels: Readonly<Kernels> = Object.freeze({
   rmsnormRows,
   rmsnormWithScale,
   rope,
+  ropeNeox,
   softmax,
   swiglu,
   attentionScores,

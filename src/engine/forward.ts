@@ -6,6 +6,7 @@ import {callHook, type HookTable} from "./hooks/hooks.ts";
 import type {HookKey, HookMode} from "./hooks/names.ts";
 import type {MatrixName} from "./matrices.ts";
 import {ensureRows, type Config} from "./model.ts";
+import {addBias} from "./ops/add-bias.ts";
 import type {AttentionShape} from "./ops/attention.ts";
 import type {Transformer} from "./transformer.ts";
 
@@ -74,6 +75,12 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
     linear(model, s.q, s.xb, T, "wq", l);
     linear(model, s.k, s.xb, T, "wk", l);
     linear(model, s.v, s.xb, T, "wv", l);
+    if (model.biases) {
+      addBias(s.q, model.biases.q[l]!, D, T);
+      addBias(s.k, model.biases.k[l]!, KV, T);
+      addBias(s.v, model.biases.v[l]!, KV, T);
+      prof?.lap("other", l);
+    }
     if (hooks) {
       callHook(model, hooks, "attn.hook_q", l, s.q, mode, T, pos0);
       callHook(model, hooks, "attn.hook_k", l, s.k, mode, T, pos0);
@@ -81,9 +88,10 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
     }
 
     // RoPE relative positional encoding: rotate q and k by their position
+    const rope = c.ropeStyle === "neox" ? k.ropeNeox : k.rope;
     for (let t = 0; t < T; t++) {
-      k.rope(row(s.q, t, D, T), row(s.q, t, D, T), model.rope, pos0 + t, NH);
-      k.rope(row(s.k, t, KV, T), row(s.k, t, KV, T), model.rope, pos0 + t, NKV);
+      rope(row(s.q, t, D, T), row(s.q, t, D, T), model.rope, pos0 + t, NH);
+      rope(row(s.k, t, KV, T), row(s.k, t, KV, T), model.rope, pos0 + t, NKV);
     }
     prof?.lap("rope", l);
     if (hooks) {

@@ -2,6 +2,7 @@
 // mutable "wave" of activations plus the KV cache). Every large buffer comes from an `Alloc`, so a caller can place
 // them in WebAssembly memory, and the float counts are pure functions of the Config so memory can be checked first.
 // D = dim, KV = kv_dim, H = hidden_dim, L = n_layers, V = vocab_size, S = seq_len, NH = n_heads, B = batch rows
+import type {RopeStyle} from "./ops/rope.ts";
 
 export interface Config {
   /** model width D */
@@ -31,6 +32,8 @@ export interface Config {
    * freq_base^(-2/headSize), divided by Weights.ropeFreqs); unset, llama2.c's with base 10000.
    */
   ropeTheta?: number;
+  /** how RoPE pairs values (default interleaved, llama2.c's and GGUF llama's; neox for qwen2 and Hugging Face) */
+  ropeStyle?: RopeStyle;
 }
 
 /** Allocates a zeroed Float32Array of `floats` elements (default `new Float32Array`). */
@@ -51,10 +54,18 @@ export interface Weights {
   readonly rmsFinal: Float32Array; // (D,)
   readonly wcls: Float32Array; // (V, D); the same array as tokEmbeddings when the classifier is shared
   readonly ropeFreqs?: Float32Array; // (headSize/2,) Llama 3's RoPE frequency factors (GGUF rope_freqs), or none
+  readonly biases?: AttentionBiases; // Qwen2's q/k/v projection biases, or none
 }
 
-/** The tensors every model has (ropeFreqs is optional and not in llama2.c files). */
-export type WeightName = Exclude<keyof Weights, "ropeFreqs">;
+/** Biases added to the q, k and v projections before RoPE and the KV cache (Qwen2; llama models have none). */
+export interface AttentionBiases {
+  readonly bq: Float32Array; // (L, D)
+  readonly bk: Float32Array; // (L, KV)
+  readonly bv: Float32Array; // (L, KV)
+}
+
+/** The tensors every model has (ropeFreqs and biases are optional and not in llama2.c files). */
+export type WeightName = Exclude<keyof Weights, "ropeFreqs" | "biases">;
 
 /** The weight tensors in llama2.c file order with their shapes, the one table loaders and size functions share. */
 export function weightShapes(c: Config): [WeightName, number[]][] {

@@ -16,6 +16,8 @@ export interface Transformer {
   readonly rope: RopeTables;
   /** per-layer views of the RMSNorm weights, made once so a decode step creates no views */
   readonly norms: {att: Float32Array[]; ffn: Float32Array[]};
+  /** per-layer views of the q/k/v biases (null: the model has none) */
+  readonly biases: {q: Float32Array[]; k: Float32Array[]; v: Float32Array[]} | null;
   readonly alloc: Alloc;
   kernels: Kernels;
   /** fused quantized matvecs of the backend (null: the quant providers use the src/quant reference) */
@@ -48,7 +50,14 @@ export function createTransformer(config: Config, weights: Weights, options: Tra
       config.ropeTheta === undefined
         ? ropeTables(config.seqLen, config.headSize, alloc)
         : ggmlRopeTables(config.seqLen, config.headSize, config.ropeTheta, weights.ropeFreqs ?? null, alloc),
-    norms: {att: perLayer(weights.rmsAtt, config), ffn: perLayer(weights.rmsFfn, config)},
+    norms: {att: perLayer(weights.rmsAtt, config.dim, config), ffn: perLayer(weights.rmsFfn, config.dim, config)},
+    biases: weights.biases
+      ? {
+          q: perLayer(weights.biases.bq, config.dim, config),
+          k: perLayer(weights.biases.bk, config.kvDim, config),
+          v: perLayer(weights.biases.bv, config.kvDim, config)
+        }
+      : null,
     alloc,
     kernels,
     quantKernels,
@@ -75,5 +84,6 @@ export function setProfiler(model: Transformer, profiler: Profiler | boolean | n
   return model.profiler;
 }
 
-const perLayer = (w: Float32Array, c: Config) =>
-  Array.from({length: c.nLayers}, (_, l) => w.subarray(l * c.dim, (l + 1) * c.dim));
+/** w (L, n) -> L views of n */
+const perLayer = (w: Float32Array, n: number, c: Config) =>
+  Array.from({length: c.nLayers}, (_, l) => w.subarray(l * n, (l + 1) * n));

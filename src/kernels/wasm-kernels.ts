@@ -97,6 +97,7 @@ type Exports = Record<RowOp, RowKernel> & {
   softmax(out: number, x: number, n: number): void;
   swiglu(out: number, gate: number, up: number, n: number): void;
   rope(out: number, x: number, cos: number, sin: number, nHeads: number, headSize: number): void;
+  ropeNeox(out: number, x: number, cos: number, sin: number, nHeads: number, headSize: number): void;
   attentionScores(att: number, q: number, keys: number, ...shape: number[]): void;
   attentionMix(z: number, att: number, values: number, ...shape: number[]): void;
 };
@@ -178,6 +179,30 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
     rowSplit("matvec", d, 4, 2 * n * d, out.byteOffset, x.byteOffset, w.byteOffset, n);
   };
 
+  /** rope or ropeNeox: the same contract and checks, another pairing */
+  const rotation =
+    (op: "rope" | "ropeNeox"): Kernels["rope"] =>
+    (out, x, tables, pos, nHeads) => {
+      const {cos, sin, half} = tables;
+      const size = nHeads * 2 * half;
+      const row = pos * half;
+      if (!(
+        owns(out) &&
+        owns(x) &&
+        owns(cos) &&
+        owns(sin) &&
+        out.length >= size &&
+        x.length >= size &&
+        cos.length >= row + half &&
+        sin.length >= row + half
+      )) {
+        calls.fallback++;
+        return ref[op](out, x, tables, pos, nHeads);
+      }
+      calls.wasm++;
+      ex[op](out.byteOffset, x.byteOffset, cos.byteOffset + 4 * row, sin.byteOffset + 4 * row, nHeads, 2 * half);
+    };
+
   const kernels: Kernels = {
     matvec,
     matmul(out, x, w, T, n, d) {
@@ -235,26 +260,8 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
       calls.wasm++;
       ex.rmsnormWithScale(out.byteOffset, x.byteOffset, w.byteOffset, n, scale);
     },
-    rope(out, x, tables, pos, nHeads) {
-      const {cos, sin, half} = tables;
-      const size = nHeads * 2 * half;
-      const row = pos * half;
-      if (!(
-        owns(out) &&
-        owns(x) &&
-        owns(cos) &&
-        owns(sin) &&
-        out.length >= size &&
-        x.length >= size &&
-        cos.length >= row + half &&
-        sin.length >= row + half
-      )) {
-        calls.fallback++;
-        return ref.rope(out, x, tables, pos, nHeads);
-      }
-      calls.wasm++;
-      ex.rope(out.byteOffset, x.byteOffset, cos.byteOffset + 4 * row, sin.byteOffset + 4 * row, nHeads, 2 * half);
-    },
+    rope: rotation("rope"),
+    ropeNeox: rotation("ropeNeox"),
     softmax(out, x, n, offset = 0) {
       if (!(owns(out) && owns(x) && n > 0 && out.length >= offset + n && x.length >= offset + n)) {
         calls.fallback++;

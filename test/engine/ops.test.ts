@@ -1,6 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {expectClose} from "../helpers/expect-close.ts";
 import {
+  addBias,
   attentionMix,
   attentionScores,
   matmul,
@@ -8,6 +9,7 @@ import {
   rmsnorm,
   rmsnormRows,
   rope,
+  ropeNeox,
   ropeTables,
   softmax,
   swiglu
@@ -94,6 +96,30 @@ describe("ops", () => {
     }
     rope(out, x, t, 0, 2);
     expectClose(out, x, {atol: 0 + OP_ATOL});
+  });
+
+  it("ropeNeox(out, x, tables, pos, nHeads) rotates x[i] with x[i + headSize/2] by pos·θᵢ", () => {
+    const t = ropeTables(16, 8);
+    const x = lcg(16, 7); // 2 heads of 8
+    const out = new Float32Array(16);
+    ropeNeox(out, x, t, 5, 2);
+    for (let h = 0; h < 2; h++)
+      for (let i = 0; i < 4; i++) {
+        const [a, b] = [x[8 * h + i]!, x[8 * h + i + 4]!];
+        const theta = 5 * Math.pow(10000, -(2 * i) / 8);
+        expectClose(
+          [out[8 * h + i]!, out[8 * h + i + 4]!],
+          [a * Math.cos(theta) - b * Math.sin(theta), a * Math.sin(theta) + b * Math.cos(theta)],
+          {atol: 1e-5},
+          `head ${h} pair ${i}`
+        );
+      }
+  });
+
+  it("addBias(out, b, n, T) adds b to each of T rows", () => {
+    const out = Float32Array.of(1, 2, 3, 4, 5, 6);
+    addBias(out, Float32Array.of(10, 20, 30), 3, 2);
+    expect(Array.from(out)).toEqual([11, 22, 33, 14, 25, 36]);
   });
 
   it("softmax(out, x, n, offset) sums to one and maps -Infinity to 0", () => {

@@ -140,15 +140,16 @@ describe("wasm kernels (one thread) vs the reference ops", () => {
     [8, 8, 3],
     [2, 6, 255]
   ] as const) {
-    it(`rope(out, x, tables, ${pos}, ${nHeads}) with headSize ${headSize} matches the reference`, () => {
-      const tables = ropeTables(256, headSize, (n) => arena.alloc(n));
-      const x = data(nHeads * headSize, 10);
-      const out = arena.alloc(nHeads * headSize);
-      const expected = new Float32Array(nHeads * headSize);
-      ref.rope(expected, x, tables, pos, nHeads);
-      expect(counted(() => wk.kernels.rope(out, x, tables, pos, nHeads))).toEqual({wasm: 1, fallback: 0});
-      expectClose(out, expected, ELEMENTWISE_TOL, "rope");
-    });
+    for (const op of ["rope", "ropeNeox"] as const)
+      it(`${op}(out, x, tables, ${pos}, ${nHeads}) with headSize ${headSize} matches the reference`, () => {
+        const tables = ropeTables(256, headSize, (n) => arena.alloc(n));
+        const x = data(nHeads * headSize, 10);
+        const out = arena.alloc(nHeads * headSize);
+        const expected = new Float32Array(nHeads * headSize);
+        ref[op](expected, x, tables, pos, nHeads);
+        expect(counted(() => wk.kernels[op](out, x, tables, pos, nHeads))).toEqual({wasm: 1, fallback: 0});
+        expectClose(out, expected, ELEMENTWISE_TOL, op);
+      });
   }
 
   for (const shape of [

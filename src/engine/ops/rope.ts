@@ -56,6 +56,10 @@ export function ggmlRopeTables(
   return {cos, sin, half};
 }
 
+/** How a model pairs the values RoPE rotates: llama2.c and GGUF `llama` interleave; GGUF `qwen2` and Hugging Face
+ * checkpoints rotate halves (NeoX style). The angles are the same; only the pairing differs. */
+export type RopeStyle = "interleaved" | "neox";
+
 /**
  * x (nHeads, headSize) at position pos -> out (nHeads, headSize): each pair (x[2i], x[2i+1]) of every head rotated
  * by pos·θᵢ. out may be x.
@@ -73,6 +77,28 @@ export function rope(out: Float32Array, x: Float32Array, tables: RopeTables, pos
       const v1 = x[o + 2 * i + 1]!;
       out[o + 2 * i] = v0 * fcr - v1 * fci;
       out[o + 2 * i + 1] = v0 * fci + v1 * fcr;
+    }
+  }
+}
+
+/**
+ * x (nHeads, headSize) at position pos -> out (nHeads, headSize): NeoX / rotate-half RoPE, each pair
+ * (x[i], x[i + headSize/2]) of every head rotated by pos·θᵢ (ggml's GGML_ROPE_TYPE_NEOX, transformers' rotate_half).
+ * out may be x.
+ */
+export function ropeNeox(out: Float32Array, x: Float32Array, tables: RopeTables, pos: number, nHeads: number): void {
+  const {cos, sin, half} = tables;
+  const base = pos * half;
+  const headSize = 2 * half;
+  for (let h = 0; h < nHeads; h++) {
+    const o = h * headSize;
+    for (let i = 0; i < half; i++) {
+      const fcr = cos[base + i]!;
+      const fci = sin[base + i]!;
+      const v0 = x[o + i]!;
+      const v1 = x[o + i + half]!;
+      out[o + i] = v0 * fcr - v1 * fci;
+      out[o + i + half] = v0 * fci + v1 * fcr;
     }
   }
 }

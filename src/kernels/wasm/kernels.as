@@ -7,5 +7,5 @@ export {quantizeQ8, matvecQ8_0Q8, matvecQ4_0Q8, matvecQ4_1Q8} from "./quant-dot"
 export {rmsnorm, rmsnormRows, rmsnormWithScale} from "./norm";
 export {softmax} from "./softmax";
 export {swiglu} from "./swiglu";
-export {rope} from "./rope";
+export {rope, ropeNeox} from "./rope";
 export {attentionScores, attentionMix} from "./attention";

@@ -28,3 +28,33 @@ export function rope(out: usize, x: usize, cos: usize, sin: usize, nHeads: i32, 
     }
   }
 }
+
+// ropeNeox: x (nHeads, headSize) -> out: each pair (x[i], x[i + headSize/2]) of every head rotated by the angle whose
+// cos/sin are cos[i], sin[i] (NeoX / rotate-half RoPE). out may be x.
+export function ropeNeox(out: usize, x: usize, cos: usize, sin: usize, nHeads: i32, headSize: i32): void {
+  const half = headSize >> 1;
+  const half4 = half & ~3;
+  const upper = <usize>half << 2;
+  for (let h = 0; h < nHeads; h++) {
+    const head = <usize>(h * headSize) << 2;
+    let i = 0;
+    for (; i < half4; i += 4) {
+      const lo = head + (<usize>i << 2);
+      const a = v128.load(x + lo); // x[i..i+4)
+      const b = v128.load(x + lo + upper); // x[i+half..i+half+4)
+      const c = v128.load(cos + (<usize>i << 2));
+      const s = v128.load(sin + (<usize>i << 2));
+      v128.store(out + lo, f32x4.sub(f32x4.mul(a, c), f32x4.mul(b, s)));
+      v128.store(out + lo + upper, f32x4.add(f32x4.mul(a, s), f32x4.mul(b, c)));
+    }
+    for (; i < half; i++) {
+      const lo = head + (<usize>i << 2);
+      const c = load<f32>(cos + (<usize>i << 2));
+      const s = load<f32>(sin + (<usize>i << 2));
+      const v0 = load<f32>(x + lo);
+      const v1 = load<f32>(x + lo + upper);
+      store<f32>(out + lo, v0 * c - v1 * s);
+      store<f32>(out + lo + upper, v0 * s + v1 * c);
+    }
+  }
+}
