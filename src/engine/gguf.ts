@@ -15,7 +15,14 @@ import {
   type ReadGgufOptions
 } from "../model-files/gguf/index.ts";
 import {checkMemory, DEFAULT_MAX_BYTES, toConfig} from "./config.ts";
-import {weightsFloats, weightsFromBuffer, type Config, type Weights} from "./model.ts";
+import {
+  biasFloats,
+  weightsFloats,
+  weightsFromBuffer,
+  type AttentionBiases,
+  type Config,
+  type Weights
+} from "./model.ts";
 import {createTransformer, type Transformer, type TransformerOptions} from "./transformer.ts";
 
 /** The context when none is asked for: the file's context_length, at most this. */
@@ -55,7 +62,13 @@ function configOf(p: LlamaHyperparameters, ctx?: number): Config {
     seqLen,
     sharedClassifier: p.tiedOutput
   });
-  return {...config, normEps: p.rmsEps, ropeTheta: p.ropeTheta};
+  // llama.cpp runs qwen2 with NeoX RoPE whatever the file says (llama_model_rope_type)
+  return {
+    ...config,
+    normEps: p.rmsEps,
+    ropeTheta: p.ropeTheta,
+    ropeStyle: p.architecture === "qwen2" ? "neox" : "interleaved"
+  };
 }
 
 /** Opens a llama GGUF model from a byte source (a path's FileSource in Node, blobSource(file) in a browser). */
@@ -64,42 +77,77 @@ export async function loadGgufModel(source: ByteSource, options: GgufModelOption
   const gguf = await readGguf(source, {onAllocate});
   const llama = readLlamaModel(gguf);
   const config = configOf(llama.params, ctx);
-  const ropeFreqsBytes = llama.tensors.ropeFreqs ? 4 * (config.headSize / 2) : 0;
-  checkMemory(config, maxBytes, ropeFreqsBytes);
+  const ropeFreqsFloats = llama.tensors.ropeFreqs ? config.headSize / 2 : 0;
+  checkMemory(
+    config,
+    maxBytes,
+    4 * (ropeFreqsFloats + (llama.params.architecture === "qwen2" ? biasFloats(config) : 0))
+  );
   const file = await readLlamaTensors(source, gguf, llama, DECODABLE_GGML_TYPES, {onAllocate});
   const weights = decodeWeights(config, file);
   const model = createTransformer(config, weights, options);
   return {model, gguf, file, types: typeSummary(file)};
 }
 
-/** Every tensor of the file decoded to float32 into one buffer in the engine's layout (out × in, row-major). */
+/** Every tensor of the file decoded to float32 (see decodeNamedWeights). */
 export function decodeWeights(c: Config, file: LlamaTensorBytes): Weights {
+  return decodeNamedWeights(c, (name) => {
+    const t = file.stored.get(name);
+    return t && {type: t.info.type.name, bytes: t.bytes, count: t.info.count};
+  });
+}
+
+/** One tensor as stored: its ggml type name (F32, F16, BF16, Q4_K…), bytes and value count. */
+export interface NamedTensor {
+  type: string;
+  bytes: Uint8Array;
+  count: number;
+}
+
+/**
+ * A model's tensors, looked up by GGUF name (`token_embd.weight`, `blk.0.attn_q.weight`, …; GGUF files and Hugging
+ * Face folders both name them so), decoded to float32 into one buffer in the engine's layout (out × in, row-major),
+ * with rope_freqs and the q/k/v biases when the model has them.
+ */
+export function decodeNamedWeights(c: Config, tensor: (name: string) => NamedTensor | undefined): Weights {
   const flat = new Float32Array(weightsFloats(c));
   const w = weightsFromBuffer(c, flat);
-  const {tensors, stored} = file;
   const into = (out: Float32Array, oo: number, name: string) => {
-    const t = stored.get(name)!;
-    decodeGgmlInto(out, oo, t.info.type.name, t.bytes, t.info.count);
+    const t = tensor(name);
+    if (!t) throw new Error(`tensor ${name} is missing`); // the file readers check this first
+    decodeGgmlInto(out, oo, t.type, t.bytes, t.count);
   };
-  into(w.tokEmbeddings, 0, tensors.tokenEmbd.name);
-  if (!c.sharedClassifier) into(w.wcls, 0, tensors.output.name);
-  into(w.rmsFinal, 0, tensors.outputNorm.name);
-  const {dim: D, kvDim: KV, hiddenDim: H} = c;
-  tensors.layers.forEach((layer, l) => {
-    into(w.rmsAtt, l * D, layer.attnNorm.name);
-    into(w.rmsFfn, l * D, layer.ffnNorm.name);
-    into(w.wq, l * D * D, layer.attnQ.name);
-    into(w.wk, l * KV * D, layer.attnK.name);
-    into(w.wv, l * KV * D, layer.attnV.name);
-    into(w.wo, l * D * D, layer.attnOutput.name);
-    into(w.w1, l * H * D, layer.ffnGate.name);
-    into(w.w3, l * H * D, layer.ffnUp.name);
-    into(w.w2, l * D * H, layer.ffnDown.name);
-  });
-  if (!tensors.ropeFreqs) return w;
-  const ropeFreqs = new Float32Array(c.headSize / 2);
-  into(ropeFreqs, 0, tensors.ropeFreqs.name);
-  return {...w, ropeFreqs};
+  into(w.tokEmbeddings, 0, "token_embd.weight");
+  if (!c.sharedClassifier) into(w.wcls, 0, "output.weight");
+  into(w.rmsFinal, 0, "output_norm.weight");
+  const {dim: D, kvDim: KV, hiddenDim: H, nLayers: L} = c;
+  for (let l = 0; l < L; l++) {
+    const blk = (suffix: string) => `blk.${l}.${suffix}`;
+    into(w.rmsAtt, l * D, blk("attn_norm.weight"));
+    into(w.rmsFfn, l * D, blk("ffn_norm.weight"));
+    into(w.wq, l * D * D, blk("attn_q.weight"));
+    into(w.wk, l * KV * D, blk("attn_k.weight"));
+    into(w.wv, l * KV * D, blk("attn_v.weight"));
+    into(w.wo, l * D * D, blk("attn_output.weight"));
+    into(w.w1, l * H * D, blk("ffn_gate.weight"));
+    into(w.w3, l * H * D, blk("ffn_up.weight"));
+    into(w.w2, l * D * H, blk("ffn_down.weight"));
+  }
+  let biases: AttentionBiases | undefined;
+  if (tensor("blk.0.attn_q.bias")) {
+    biases = {bq: new Float32Array(L * D), bk: new Float32Array(L * KV), bv: new Float32Array(L * KV)};
+    for (let l = 0; l < L; l++) {
+      into(biases.bq, l * D, `blk.${l}.attn_q.bias`);
+      into(biases.bk, l * KV, `blk.${l}.attn_k.bias`);
+      into(biases.bv, l * KV, `blk.${l}.attn_v.bias`);
+    }
+  }
+  let ropeFreqs: Float32Array | undefined;
+  if (tensor("rope_freqs.weight")) {
+    ropeFreqs = new Float32Array(c.headSize / 2);
+    into(ropeFreqs, 0, "rope_freqs.weight");
+  }
+  return {...w, ...(ropeFreqs && {ropeFreqs}), ...(biases && {biases})};
 }
 
 /** "13 × Q4_K, 3 × Q6_K, 5 × F32": the file's tensor types, most frequent first. */

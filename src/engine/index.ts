@@ -50,5 +50,6 @@ export {
   byteTokenizer
 } from "./default-model.ts";
 export * from "./hooks/index.ts";
-export {loadGgufModel, ggufConfig, decodeWeights, typeSummary, DEFAULT_GGUF_CTX} from "./gguf.ts";
+export {loadGgufModel, ggufConfig, decodeWeights, decodeNamedWeights, typeSummary, DEFAULT_GGUF_CTX} from "./gguf.ts";
 export type {GgufModel, GgufModelOptions} from "./gguf.ts";
+export {loadHfModel, hfConfig, type HfModel, type HfModelOptions} from "./hf.ts";

@@ -64,6 +64,11 @@ export interface AttentionBiases {
   readonly bv: Float32Array; // (L, KV)
 }
 
+/** Floats held by AttentionBiases. */
+export function biasFloats(c: Config): number {
+  return c.nLayers * (c.dim + 2 * c.kvDim);
+}
+
 /** The tensors every model has (ropeFreqs and biases are optional and not in llama2.c files). */
 export type WeightName = Exclude<keyof Weights, "ropeFreqs" | "biases">;
 

@@ -1,7 +1,8 @@
-// The one place where memory is allocated from sizes a GGUF file declares. Every count, length and size read from
-// the file passes through here before anything is allocated, and nothing larger than the file itself can be
-// asked for: a corrupt count fails here with a GgufError instead of exhausting memory. Tests watch every
-// allocation through `onAllocate`.
+// The one place where memory is allocated from sizes a model file (GGUF, safetensors) declares. Every count, length
+// and size read from the file passes through here before anything is allocated, and nothing larger than the file
+// itself can be asked for: a corrupt count fails here with the format's error (GgufError by default) instead of
+// exhausting memory. Tests watch every allocation through `onAllocate`.
+import type {ModelFileError} from "../errors.ts";
 import {GgufError} from "./errors.ts";
 
 /** Called with each allocation's size in bytes and what it is for. */
@@ -13,13 +14,15 @@ export class FileBudget {
   constructor(
     readonly file: string,
     readonly fileSize: number,
-    private readonly onAllocate?: AllocationWatch
+    private readonly onAllocate?: AllocationWatch,
+    /** the error of the file's format (safetensors uses this budget too) */
+    private readonly ErrorType: typeof ModelFileError = GgufError
   ) {}
 
   /** Checks an allocation of `bytes` made for `subject` (read at `offset`) and reports it; returns it. */
   claim(bytes: number, subject: string, offset: number): number {
     if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > this.fileSize)
-      throw new GgufError(
+      throw new this.ErrorType(
         this.file,
         offset,
         subject,

@@ -1,5 +1,6 @@
 // What a GGUF file says about a llama-architecture model, checked the way llama.cpp's loader checks it
-// (src/llama-model.cpp, LLM_ARCH_LLAMA, c392e5094): the hyperparameters from `llama.*` keys with llama.cpp's defaults,
+// (src/llama-model.cpp, LLM_ARCH_LLAMA and LLM_ARCH_QWEN2, c392e5094): the hyperparameters from `<arch>.*` keys with
+// llama.cpp's defaults (qwen2 is llama's layout plus q/k/v biases, run with NeoX RoPE),
 // and every tensor the architecture needs, present, with the shape the hyperparameters imply (ggml `ne` order:
 // ne[0] is the row length, so a matrix mapping n inputs to d outputs is [n, d]). Only run-time checks live here:
 // a vocabulary-only file never comes this way. Anything else — another architecture, a mixture of experts, RoPE
@@ -7,7 +8,13 @@
 import {GgufError} from "./errors.ts";
 import type {GgufFile, GgufTensorInfo} from "./read.ts";
 
+/** general.architecture values that run here */
+export const LLAMA_ARCHITECTURES = ["llama", "qwen2"] as const;
+export type LlamaArchitecture = (typeof LLAMA_ARCHITECTURES)[number];
+
 export interface LlamaHyperparameters {
+  /** general.architecture: llama (interleaved RoPE) or qwen2 (NeoX RoPE, q/k/v biases) */
+  architecture: LlamaArchitecture;
   /** D: llama.embedding_length */
   dim: number;
   /** H: llama.feed_forward_length */
@@ -42,6 +49,10 @@ export interface LlamaLayerTensors {
   ffnGate: GgufTensorInfo;
   ffnUp: GgufTensorInfo;
   ffnDown: GgufTensorInfo;
+  /** qwen2's projection biases */
+  attnQBias?: GgufTensorInfo;
+  attnKBias?: GgufTensorInfo;
+  attnVBias?: GgufTensorInfo;
 }
 
 export interface LlamaTensors {
@@ -59,7 +70,10 @@ export interface LlamaModelFile {
   tensors: LlamaTensors;
 }
 
-const LAYER_TENSORS: [keyof LlamaLayerTensors, string][] = [
+type LayerBias = "attnQBias" | "attnKBias" | "attnVBias";
+type LayerWeight = Exclude<keyof LlamaLayerTensors, LayerBias>;
+
+const LAYER_TENSORS: [LayerWeight, string][] = [
   ["attnNorm", "attn_norm"],
   ["attnQ", "attn_q"],
   ["attnK", "attn_k"],
@@ -76,52 +90,52 @@ export function readLlamaModel(gguf: GgufFile): LlamaModelFile {
   const m = gguf.metadata;
   const refuse = (key: string, problem: string) =>
     new GgufError(gguf.file, m.get(key)?.offset, `key "${key}"`, problem);
-  const arch = m.getString("general.architecture");
-  if (arch !== "llama")
+  const arch = m.getString("general.architecture") as LlamaArchitecture;
+  if (!LLAMA_ARCHITECTURES.includes(arch))
     throw refuse(
       "general.architecture",
-      `is "${arch}"; only "llama" models run here (SmolLM2, TinyLlama, Llama 2 and 3 shapes)${gguf.tensors.length === 0 ? " — and this file has no tensors at all: it is a vocabulary-only file" : ""}`
+      `is "${arch}"; only "llama" (SmolLM2, TinyLlama, Llama 2 and 3 shapes) and "qwen2" (Qwen2, Qwen2.5) models run here${gguf.tensors.length === 0 ? " — and this file has no tensors at all: it is a vocabulary-only file" : ""}`
     );
-  const experts = m.get("llama.expert_count");
+  const experts = m.get(`${arch}.expert_count`);
   if (experts !== undefined && Number(experts.value) > 0)
     throw refuse(
-      "llama.expert_count",
+      `${arch}.expert_count`,
       `is ${experts.value}: a mixture-of-experts model, which this engine does not run`
     );
-  for (const key of ["llama.rope.scaling.type", "llama.rope.scaling.factor"]) {
+  for (const key of [`${arch}.rope.scaling.type`, `${arch}.rope.scaling.factor`]) {
     const e = m.get(key);
     if (e !== undefined && !(e.value === "none" || e.value === 1))
       throw refuse(key, `is ${JSON.stringify(e.value)}: RoPE scaling other than Llama 3's rope_freqs is not supported`);
   }
 
-  const dim = m.getU32("llama.embedding_length");
-  const hiddenDim = m.getU32("llama.feed_forward_length");
-  const nLayers = m.getU32("llama.block_count");
-  const nHeads = m.getU32("llama.attention.head_count");
-  const nKvHeads = m.getU32("llama.attention.head_count_kv", nHeads);
+  const dim = m.getU32(`${arch}.embedding_length`);
+  const hiddenDim = m.getU32(`${arch}.feed_forward_length`);
+  const nLayers = m.getU32(`${arch}.block_count`);
+  const nHeads = m.getU32(`${arch}.attention.head_count`);
+  const nKvHeads = m.getU32(`${arch}.attention.head_count_kv`, nHeads);
   const positive = {
-    "llama.embedding_length": dim,
-    "llama.feed_forward_length": hiddenDim,
-    "llama.block_count": nLayers,
-    "llama.attention.head_count": nHeads,
-    "llama.attention.head_count_kv": nKvHeads
+    embedding_length: dim,
+    feed_forward_length: hiddenDim,
+    block_count: nLayers,
+    "attention.head_count": nHeads,
+    "attention.head_count_kv": nKvHeads
   };
-  for (const [key, v] of Object.entries(positive)) if (v === 0) throw refuse(key, "is 0");
-  if (dim % nHeads !== 0) throw refuse("llama.attention.head_count", `${nHeads} does not divide the width ${dim}`);
+  for (const [key, v] of Object.entries(positive)) if (v === 0) throw refuse(`${arch}.${key}`, "is 0");
+  if (dim % nHeads !== 0) throw refuse(`${arch}.attention.head_count`, `${nHeads} does not divide the width ${dim}`);
   if (nHeads % nKvHeads !== 0)
-    throw refuse("llama.attention.head_count_kv", `${nKvHeads} does not divide the head count ${nHeads}`);
+    throw refuse(`${arch}.attention.head_count_kv`, `${nKvHeads} does not divide the head count ${nHeads}`);
   const headSize = dim / nHeads;
   if (headSize % 2 !== 0)
-    throw refuse("llama.attention.head_count", `gives an odd head size ${headSize}; RoPE rotates pairs`);
-  const ropeDim = m.getU32("llama.rope.dimension_count", headSize);
+    throw refuse(`${arch}.attention.head_count`, `gives an odd head size ${headSize}; RoPE rotates pairs`);
+  const ropeDim = m.getU32(`${arch}.rope.dimension_count`, headSize);
   // llama.cpp's llama loader requires it too ("invalid n_rot"): partial rotary embeddings are another architecture
   if (ropeDim !== headSize)
-    throw refuse("llama.rope.dimension_count", `is ${ropeDim}, but a llama model rotates whole heads (${headSize})`);
-  const ropeTheta = m.getF32("llama.rope.freq_base", 10000);
-  const rmsEps = m.getF32("llama.attention.layer_norm_rms_epsilon");
-  if (!(ropeTheta > 0)) throw refuse("llama.rope.freq_base", `is ${ropeTheta}, must be positive`);
-  if (!(rmsEps >= 0)) throw refuse("llama.attention.layer_norm_rms_epsilon", `is ${rmsEps}, must be >= 0`);
-  const contextLength = m.getU32("llama.context_length");
+    throw refuse(`${arch}.rope.dimension_count`, `is ${ropeDim}, but a llama model rotates whole heads (${headSize})`);
+  const ropeTheta = m.getF32(`${arch}.rope.freq_base`, 10000);
+  const rmsEps = m.getF32(`${arch}.attention.layer_norm_rms_epsilon`);
+  if (!(ropeTheta > 0)) throw refuse(`${arch}.rope.freq_base`, `is ${ropeTheta}, must be positive`);
+  if (!(rmsEps >= 0)) throw refuse(`${arch}.attention.layer_norm_rms_epsilon`, `is ${rmsEps}, must be >= 0`);
+  const contextLength = m.getU32(`${arch}.context_length`);
 
   const used = new Set<string>();
   const tensor = (name: string, shape: number[], what: string): GgufTensorInfo => {
@@ -152,7 +166,7 @@ export function readLlamaModel(gguf: GgufFile): LlamaModelFile {
   const ropeFreqs = gguf.tensor("rope_freqs.weight")
     ? tensor("rope_freqs.weight", [headSize / 2], `one factor per rotated pair of a ${headSize}-value head`)
     : null;
-  const shapes: Record<keyof LlamaLayerTensors, [number[], string]> = {
+  const shapes: Record<LayerWeight, [number[], string]> = {
     attnNorm: [[dim], `width ${dim}`],
     attnQ: [[dim, dim], `width ${dim}`],
     attnK: [[dim, kvDim], `${nKvHeads} kv heads of ${headSize}`],
@@ -169,6 +183,15 @@ export function readLlamaModel(gguf: GgufFile): LlamaModelFile {
       const [shape, what] = shapes[field];
       layer[field] = tensor(`blk.${l}.${suffix}.weight`, shape, what);
     }
+    if (arch === "qwen2") {
+      const biases: [LayerBias, string, number][] = [
+        ["attnQBias", "attn_q", dim],
+        ["attnKBias", "attn_k", kvDim],
+        ["attnVBias", "attn_v", kvDim]
+      ];
+      for (const [field, suffix, n] of biases)
+        layer[field] = tensor(`blk.${l}.${suffix}.bias`, [n], `qwen2's ${suffix} bias, ${n} values`);
+    }
     return layer;
   });
   // llama.cpp refuses a file with tensors it did not load ("wrong number of tensors"): so do we, by name
@@ -178,10 +201,11 @@ export function readLlamaModel(gguf: GgufFile): LlamaModelFile {
       gguf.file,
       extra.infoOffset,
       `tensor "${extra.name}"`,
-      `is not part of a llama model with ${nLayers} layers (a different architecture, or block_count is wrong)`
+      `is not part of a ${arch} model with ${nLayers} layers (a different architecture, or block_count is wrong)`
     );
   return {
     params: {
+      architecture: arch,
       dim,
       hiddenDim,
       nLayers,
