@@ -39,8 +39,24 @@ export function quantSettingsFromRaw(raw: RawOptions): QuantSettingsSpec | null 
 }
 
 export const MODEL_OPTIONS: OptionSpec[] = [
-  {name: "model", type: "string", arg: "M", help: "llama2.c checkpoint (default: the built-in model)"},
-  {name: "tokenizer", type: "string", arg: "T", help: "llama2.c tokenizer.bin (required with --model)"},
+  {
+    name: "model",
+    type: "string",
+    arg: "M",
+    help: "a GGUF file, a Hugging Face folder or a llama2.c checkpoint (default: the built-in model)"
+  },
+  {
+    name: "tokenizer",
+    type: "string",
+    arg: "T",
+    help: "llama2.c tokenizer.bin (required with a checkpoint) or tokenizer.json (for a folder without one)"
+  },
+  {
+    name: "ctx",
+    type: "int",
+    arg: "N",
+    help: "context: KV-cache positions of a GGUF or Hugging Face model (default min(context_length, 2048)); at most seq_len for the built-in model and checkpoints"
+  },
   {name: "prompt", type: "string", arg: "TEXT", help: "text to start from (encoded with BOS)"},
   {name: "tokens", type: "tokens", arg: "1,2,3", help: "token ids to feed exactly (teacher forcing)"},
   {name: "steps", type: "int", arg: "N", help: "positions to run (default: the --tokens count, else 256)"},
@@ -128,6 +144,8 @@ export interface ModelOptions {
   /** checkpoint path, undefined for the built-in default */
   model?: string;
   tokenizer?: string;
+  /** KV-cache positions for GGUF and Hugging Face models */
+  ctx?: number;
   prompt?: string;
   tokens?: number[];
   steps?: number;
@@ -147,8 +165,7 @@ export interface ModelOptions {
 export function toModelOptions(raw: RawOptions): ModelOptions {
   const model = raw.model as string | undefined;
   const tokenizer = raw.tokenizer as string | undefined;
-  if (model !== undefined && tokenizer === undefined)
-    throw new Error("invalid tokenizer: missing (--model needs --tokenizer T, the tokenizer.bin exported with it)");
+  // whether --model needs --tokenizer depends on the file (a checkpoint does; a GGUF has its own): load-model.ts
   if (model === undefined && tokenizer !== undefined)
     throw new Error("invalid tokenizer: given without --model (the built-in model has its own tokenizer)");
   const prompt = raw.prompt as string | undefined;
@@ -171,9 +188,11 @@ export function toModelOptions(raw: RawOptions): ModelOptions {
     repeatLastN: toInt(raw, "repeat-last-n", {min: 0})
   };
   toSampler(sampler); // refuses bad values now, naming them
+  const ctx = toInt(raw, "ctx", {min: 1});
   return {
     model,
     tokenizer,
+    ctx,
     prompt,
     tokens,
     steps: toInt(raw, "steps", {min: 1}),

@@ -15,8 +15,10 @@ export interface GenerateOptions {
   /** how to pick sampled tokens (default temperature 1, top-p 0.9, seed 42); each fed token is accepted into it */
   sampler?: SamplerSpec | Sampler;
   signal?: AbortSignal;
-  /** stop when a sampled token is BOS, llama2.c's sequence delimiter (default true) */
+  /** stop when a sampled token is BOS, llama2.c's sequence delimiter (default true; ignored when stopAt is given) */
   stopAtBos?: boolean;
+  /** the sampled tokens that end the sequence, e.g. a vocabulary's end-of-generation ids (default: stopAtBos) */
+  stopAt?: (token: number) => boolean;
   /** give the event loop a turn at least this often (default 8 ms) */
   yieldEveryMs?: number;
   /** prompt tokens per prefill call (default 32) */
@@ -34,7 +36,7 @@ export interface GenerateStep {
   next: number;
   /** whether next came from the given tokens */
   forced: boolean;
-  /** next is BOS and stopAtBos is set: the sequence ends here, next is not part of the text */
+  /** next ends the sequence (stopAt, or BOS with stopAtBos): next is not part of the text */
   end: boolean;
 }
 
@@ -45,6 +47,7 @@ export async function* generate(model: Transformer, options: GenerateOptions): A
   if (tokens.length === 0) throw new Error("no tokens to start from: pass at least one token (e.g. BOS = 1)");
   if (!Number.isInteger(steps) || steps < 1) throw new Error(`invalid steps: ${options.steps} (must be >= 1)`);
   const sampler = options.sampler && "rng" in options.sampler ? options.sampler : toSampler(options.sampler);
+  const ends = options.stopAt ?? ((token: number) => stopAtBos && token === BOS);
   const forcedCount = Math.min(tokens.length, steps);
   let lastYield = performance.now();
   const pause = async () => {
@@ -65,7 +68,7 @@ export async function* generate(model: Transformer, options: GenerateOptions): A
       accept(sampler, chunk[t]!); // the prompt counts for the repeat penalty, as in llama.cpp
       const forced = pos + 1 < tokens.length;
       next = forced ? tokens[pos + 1]! : pickNext(model, sampler, logits);
-      const end = !forced && stopAtBos && next === BOS;
+      const end = !forced && ends(next);
       yield {pos, token: chunk[t]!, logits, next, forced, end};
       if (end) return;
     }
@@ -78,7 +81,7 @@ export async function* generate(model: Transformer, options: GenerateOptions): A
     accept(sampler, token);
     const logits = forward(model, token, pos);
     next = pickNext(model, sampler, logits);
-    const end = stopAtBos && next === BOS;
+    const end = ends(next);
     yield {pos, token, logits, next, forced: false, end};
     if (end) return;
     await pause();

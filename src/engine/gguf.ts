@@ -11,14 +11,17 @@ import {
   type ByteSource,
   type GgufFile,
   type LlamaHyperparameters,
+  type LlamaModelFile,
   type LlamaTensorBytes,
   type ReadGgufOptions
 } from "../model-files/gguf/index.ts";
 import {checkMemory, DEFAULT_MAX_BYTES, toConfig} from "./config.ts";
 import {
   biasFloats,
+  defaultAlloc,
   weightsFloats,
   weightsFromBuffer,
+  type Alloc,
   type AttentionBiases,
   type Config,
   type Weights
@@ -49,6 +52,17 @@ export function ggufConfig(gguf: GgufFile, ctx?: number): Config {
   return configOf(readLlamaModel(gguf).params, ctx);
 }
 
+/** The Config (KV cache of `ctx` positions) and the floats of the tensors Config does not count (biases, rope_freqs). */
+export function ggufPlan(gguf: GgufFile, ctx?: number): {config: Config; extraFloats: number} {
+  return planOf(readLlamaModel(gguf), ctx);
+}
+
+function planOf(llama: LlamaModelFile, ctx?: number): {config: Config; extraFloats: number} {
+  const config = configOf(llama.params, ctx);
+  const ropeFreqsFloats = llama.tensors.ropeFreqs ? config.headSize / 2 : 0;
+  return {config, extraFloats: ropeFreqsFloats + (llama.params.architecture === "qwen2" ? biasFloats(config) : 0)};
+}
+
 function configOf(p: LlamaHyperparameters, ctx?: number): Config {
   const seqLen = ctx ?? Math.min(p.contextLength || DEFAULT_GGUF_CTX, DEFAULT_GGUF_CTX);
   if (!Number.isInteger(seqLen) || seqLen <= 0) throw new Error(`invalid ctx: ${seqLen} (must be a positive integer)`);
@@ -76,25 +90,24 @@ export async function loadGgufModel(source: ByteSource, options: GgufModelOption
   const {ctx, maxBytes = DEFAULT_MAX_BYTES, onAllocate} = options;
   const gguf = await readGguf(source, {onAllocate});
   const llama = readLlamaModel(gguf);
-  const config = configOf(llama.params, ctx);
-  const ropeFreqsFloats = llama.tensors.ropeFreqs ? config.headSize / 2 : 0;
-  checkMemory(
-    config,
-    maxBytes,
-    4 * (ropeFreqsFloats + (llama.params.architecture === "qwen2" ? biasFloats(config) : 0))
-  );
+  const {config, extraFloats} = planOf(llama, ctx);
+  checkMemory(config, maxBytes, 4 * extraFloats);
   const file = await readLlamaTensors(source, gguf, llama, DECODABLE_GGML_TYPES, {onAllocate});
-  const weights = decodeWeights(config, file);
+  const weights = decodeWeights(config, file, options.alloc);
   const model = createTransformer(config, weights, options);
   return {model, gguf, file, types: typeSummary(file)};
 }
 
 /** Every tensor of the file decoded to float32 (see decodeNamedWeights). */
-export function decodeWeights(c: Config, file: LlamaTensorBytes): Weights {
-  return decodeNamedWeights(c, (name) => {
-    const t = file.stored.get(name);
-    return t && {type: t.info.type.name, bytes: t.bytes, count: t.info.count};
-  });
+export function decodeWeights(c: Config, file: LlamaTensorBytes, alloc: Alloc = defaultAlloc): Weights {
+  return decodeNamedWeights(
+    c,
+    (name) => {
+      const t = file.stored.get(name);
+      return t && {type: t.info.type.name, bytes: t.bytes, count: t.info.count};
+    },
+    alloc
+  );
 }
 
 /** One tensor as stored: its ggml type name (F32, F16, BF16, Q4_K…), bytes and value count. */
@@ -109,8 +122,12 @@ export interface NamedTensor {
  * Face folders both name them so), decoded to float32 into one buffer in the engine's layout (out × in, row-major),
  * with rope_freqs and the q/k/v biases when the model has them.
  */
-export function decodeNamedWeights(c: Config, tensor: (name: string) => NamedTensor | undefined): Weights {
-  const flat = new Float32Array(weightsFloats(c));
+export function decodeNamedWeights(
+  c: Config,
+  tensor: (name: string) => NamedTensor | undefined,
+  alloc: Alloc = defaultAlloc
+): Weights {
+  const flat = alloc(weightsFloats(c));
   const w = weightsFromBuffer(c, flat);
   const into = (out: Float32Array, oo: number, name: string) => {
     const t = tensor(name);
@@ -135,7 +152,7 @@ export function decodeNamedWeights(c: Config, tensor: (name: string) => NamedTen
   }
   let biases: AttentionBiases | undefined;
   if (tensor("blk.0.attn_q.bias")) {
-    biases = {bq: new Float32Array(L * D), bk: new Float32Array(L * KV), bv: new Float32Array(L * KV)};
+    biases = {bq: alloc(L * D), bk: alloc(L * KV), bv: alloc(L * KV)};
     for (let l = 0; l < L; l++) {
       into(biases.bq, l * D, `blk.${l}.attn_q.bias`);
       into(biases.bk, l * KV, `blk.${l}.attn_k.bias`);
@@ -144,7 +161,7 @@ export function decodeNamedWeights(c: Config, tensor: (name: string) => NamedTen
   }
   let ropeFreqs: Float32Array | undefined;
   if (tensor("rope_freqs.weight")) {
-    ropeFreqs = new Float32Array(c.headSize / 2);
+    ropeFreqs = alloc(c.headSize / 2);
     into(ropeFreqs, 0, "rope_freqs.weight");
   }
   return {...w, ...(ropeFreqs && {ropeFreqs}), ...(biases && {biases})};

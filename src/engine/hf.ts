@@ -44,18 +44,24 @@ export function hfConfig(c: HfModelConfig, ctx?: number): Config {
   return {...config, normEps: c.rmsEps, ropeTheta: c.ropeTheta, ropeStyle: "neox"};
 }
 
+/** The Config (KV cache of `ctx` positions) and the floats of the tensors Config does not count (biases, rope_freqs). */
+export function hfPlan(c: HfModelConfig, ctx?: number): {config: Config; extraFloats: number} {
+  const config = hfConfig(c, ctx);
+  return {config, extraFloats: (c.ropeFreqs?.length ?? 0) + (c.qkvBias ? biasFloats(config) : 0)};
+}
+
 /** Opens a Hugging Face folder (openDirectory(path) in Node; the files a user picked in a browser). */
 export async function loadHfModel(folder: ModelFolder, options: HfModelOptions = {}): Promise<HfModel> {
   const {ctx, maxBytes = DEFAULT_MAX_BYTES, onAllocate} = options;
   const file = await readHfModel(folder, {
     onAllocate,
     beforeTensors: (c) => {
-      const config = hfConfig(c, ctx);
-      checkMemory(config, maxBytes, 4 * ((c.ropeFreqs?.length ?? 0) + (c.qkvBias ? biasFloats(config) : 0)));
+      const plan = hfPlan(c, ctx);
+      checkMemory(plan.config, maxBytes, 4 * plan.extraFloats);
     }
   });
   const config = hfConfig(file.config, ctx);
-  const weights = decodeNamedWeights(config, (name) => file.tensors.get(name));
+  const weights = decodeNamedWeights(config, (name) => file.tensors.get(name), options.alloc);
   const ropeFreqs = file.config.ropeFreqs;
   const model = createTransformer(config, ropeFreqs ? {...weights, ropeFreqs} : weights, options);
   const counts = new Map<string, number>();

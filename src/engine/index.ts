@@ -50,6 +50,14 @@ export {
   byteTokenizer
 } from "./default-model.ts";
 export * from "./hooks/index.ts";
-export {loadGgufModel, ggufConfig, decodeWeights, decodeNamedWeights, typeSummary, DEFAULT_GGUF_CTX} from "./gguf.ts";
+export {
+  loadGgufModel,
+  ggufConfig,
+  ggufPlan,
+  decodeWeights,
+  decodeNamedWeights,
+  typeSummary,
+  DEFAULT_GGUF_CTX
+} from "./gguf.ts";
 export type {GgufModel, GgufModelOptions} from "./gguf.ts";
-export {loadHfModel, hfConfig, type HfModel, type HfModelOptions} from "./hf.ts";
+export {loadHfModel, hfConfig, hfPlan, type HfModel, type HfModelOptions} from "./hf.ts";

@@ -4,13 +4,15 @@
 // CLI call this; loadModelFromBytes stays the plain-TS loader underneath.
 //   const m = await createModel(checkpointBytes, tokenizerBytes, {kernels: "wasm", threads: 2, spawn});
 //   forward(m.model, token, pos); ... m.close();
-import {createFastModel, fastModelBytes} from "./fast-model.ts";
+import {fastModelBytes, withFastKernels} from "./fast-model.ts";
 import type {KernelCalls} from "./wasm-kernels.ts";
 import {spawnBrowserWorker} from "./threads.browser.ts";
 import {threadsAvailable, type SpawnWorker} from "./threads.ts";
-import {readCheckpointHeader} from "../engine/checkpoint.ts";
+import {readCheckpoint, readCheckpointHeader} from "../engine/checkpoint.ts";
 import {checkMemory, DEFAULT_MAX_BYTES, modelBytes} from "../engine/config.ts";
-import {loadModelFromBytes, type Bytes, type LoadedModel} from "../engine/load.ts";
+import type {Bytes, LoadedModel} from "../engine/load.ts";
+import type {Config} from "../engine/model.ts";
+import {createTransformer, type Transformer, type TransformerOptions} from "../engine/transformer.ts";
 import {readTokenizer} from "../tokenizers/llama2c.ts";
 
 export const KERNEL_SETS = ["ts", "wasm"] as const;
@@ -36,7 +38,9 @@ export interface ModelSpec {
   maxBytes?: number;
 }
 
-export interface RunningModel extends LoadedModel {
+/** A model running on a kernel set, whatever file it came from. */
+export interface RunningEngine {
+  model: Transformer;
   /** what runs the model, e.g. "wasm-simd128 ×2 threads", and why a request was not met */
   backend: string;
   kernels: KernelSet;
@@ -47,26 +51,51 @@ export interface RunningModel extends LoadedModel {
   close(): void;
 }
 
+export interface RunningModel extends LoadedModel, RunningEngine {}
+
 const asBytes = (b: Bytes) => (b instanceof Uint8Array ? b : new Uint8Array(b));
 
+/** A llama2.c checkpoint and tokenizer.bin on the kernels the spec asks for. */
 export async function createModel(checkpoint: Bytes, tokenizer: Bytes, spec: ModelSpec = {}): Promise<RunningModel> {
+  const bytes = asBytes(checkpoint);
+  const config = readCheckpointHeader(bytes, bytes.byteLength);
+  const tok = readTokenizer(asBytes(tokenizer), config.vocabSize);
+  const engine = await runOnKernels(
+    config,
+    (o) => createTransformer(config, readCheckpoint(bytes, {alloc: o.alloc, maxBytes: spec.maxBytes}).weights, o),
+    spec
+  );
+  return {...engine, tokenizer: tok};
+}
+
+/**
+ * Any model on the kernels the spec asks for: `build` makes it with the options it is given — the wasm arena's
+ * alloc and kernels, or none (the TS reference ops and plain arrays) when the spec asks for ts or wasm is unavailable.
+ * `extraBytes`: the model's tensors beyond Config's (biases, rope_freqs), for the arena and the memory check.
+ */
+export async function runOnKernels(
+  config: Config,
+  build: (o: TransformerOptions) => Transformer | Promise<Transformer>,
+  spec: ModelSpec & {extraBytes?: number} = {}
+): Promise<RunningEngine> {
   const kernels = toKernelSet(spec.kernels ?? "wasm");
   const threads = spec.threads ?? 1;
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`invalid threads: ${threads}`);
   const maxBytes = spec.maxBytes ?? DEFAULT_MAX_BYTES;
-  const bytes = asBytes(checkpoint);
-  const plain = (why: string): RunningModel => ({
-    ...loadModelFromBytes(bytes, tokenizer, {maxBytes}),
-    backend: `plain TS kernels${why}`,
-    kernels: "ts",
-    threads: 1,
-    calls: null,
-    close: () => {}
-  });
+  const extraBytes = spec.extraBytes ?? 0;
+  const plain = async (why: string): Promise<RunningEngine> => {
+    checkMemory(config, maxBytes, extraBytes);
+    return {
+      model: await build({}),
+      backend: `plain TS kernels${why}`,
+      kernels: "ts",
+      threads: 1,
+      calls: null,
+      close: () => {}
+    };
+  };
   if (kernels === "ts") return plain(threads > 1 ? " (threads need --kernels wasm: 1 thread)" : "");
 
-  const config = readCheckpointHeader(bytes, bytes.byteLength);
-  const tok = readTokenizer(asBytes(tokenizer), config.vocabSize);
   let use = threads;
   let note = "";
   if (threads > 1 && !threadsAvailable()) {
@@ -78,11 +107,11 @@ export async function createModel(checkpoint: Bytes, tokenizer: Bytes, spec: Mod
     throw new Error(
       "invalid threads: more than 1 needs spawn (in Node: spawnNodeWorker from src/kernels/threads.node.ts)"
     );
-  const options = {threads: use, spawn, prefillRows: spec.prefillRows ?? config.seqLen};
+  const options = {threads: use, spawn, prefillRows: spec.prefillRows ?? config.seqLen, extraBytes};
   checkMemory(config, maxBytes, fastModelBytes(config, options) - modelBytes(config));
   let made;
   try {
-    made = await createFastModel(bytes, options);
+    made = await withFastKernels(config, options, build);
   } catch (error) {
     // a runtime without WebAssembly SIMD (or shared memory for threads) still runs, on the TS kernels
     if (/SIMD128|SharedArrayBuffer|shared memory/.test((error as Error).message))
@@ -92,7 +121,6 @@ export async function createModel(checkpoint: Bytes, tokenizer: Bytes, spec: Mod
   const {model, fast} = made;
   return {
     model,
-    tokenizer: tok,
     backend: fast.backendName + note,
     kernels,
     threads: use,

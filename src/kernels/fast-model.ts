@@ -4,7 +4,7 @@
 // threads > 1 the arena is shared and workers split the matmuls.
 import {readCheckpoint, readCheckpointHeader} from "../engine/checkpoint.ts";
 import {activationFloats, ensureRows, runStateFloats, weightsFloats, type Config} from "../engine/model.ts";
-import {createTransformer, type Transformer} from "../engine/transformer.ts";
+import {createTransformer, type Transformer, type TransformerOptions} from "../engine/transformer.ts";
 import {ARENA_ALIGN, createArena, createWeightRegion} from "./arena.ts";
 import type {SpawnWorker} from "./threads.ts";
 import {createWasmKernels, kernelScratchBytes, type WasmKernels} from "./wasm-kernels.ts";
@@ -57,14 +57,30 @@ export async function createFastModel(
   checkpoint: Uint8Array,
   options: FastModelOptions = {}
 ): Promise<{model: Transformer; fast: WasmKernels}> {
-  const {threads = 1, spawn, canBlock, prefillRows = 1} = options;
   const config = readCheckpointHeader(checkpoint, checkpoint.byteLength);
+  return withFastKernels(config, options, (o) =>
+    createTransformer(config, readCheckpoint(checkpoint, {alloc: o.alloc}).weights, o)
+  );
+}
+
+/**
+ * A fresh arena and the wasm kernels for a model of this Config; `build` makes the model with the options that put
+ * its weights and state in the arena (any file format: a checkpoint, a GGUF, a Hugging Face folder). The model's
+ * extra tensors (biases, rope_freqs) need `extraBytes`.
+ */
+export async function withFastKernels(
+  config: Config,
+  options: FastModelOptions,
+  build: (
+    o: Required<Omit<TransformerOptions, "weightRegion">> & TransformerOptions
+  ) => Transformer | Promise<Transformer>
+): Promise<{model: Transformer; fast: WasmKernels}> {
+  const {threads = 1, spawn, canBlock, prefillRows = 1} = options;
   const arena = createArena({bytes: fastModelBytes(config, options), shared: threads > 1});
   const fast = await createWasmKernels({arena, maxN: Math.max(config.dim, config.hiddenDim), threads, spawn, canBlock});
   try {
-    const {weights} = readCheckpoint(checkpoint, {alloc: arena.alloc});
     const regionBytes = options.regionBytes ?? defaultRegionBytes(config, prefillRows);
-    const model = createTransformer(config, weights, {
+    const model = await build({
       alloc: arena.alloc,
       kernels: fast.kernels,
       quantKernels: fast.quant,

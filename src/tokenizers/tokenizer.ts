@@ -108,6 +108,11 @@ export class Tokenizer {
     return this.tokens.length;
   }
 
+  /** SentencePiece's space prefix: decoding drops the leading space of the first piece */
+  get addSpacePrefix(): boolean {
+    return this.parts.addSpacePrefix;
+  }
+
   isEog(id: number): boolean {
     return this.eog.has(id);
   }

@@ -107,8 +107,25 @@ describe("glassbox generate", () => {
   const errors: [string[], RegExp][] = [
     [["--bogus", "1"], /invalid option: --bogus/],
     [["--steps", "abc"], /invalid steps: abc/],
-    [["--model", "x.bin"], /invalid tokenizer: missing \(--model needs --tokenizer T/],
-    [["--model", "/nonexistent.bin", "--tokenizer", "t.bin"], /cannot read checkpoint \/nonexistent.bin: no such file/],
+    [
+      ["--model", fixturePath("llama2c", "stories260K.bin")],
+      /invalid tokenizer: missing \(--model needs --tokenizer T/
+    ],
+    [
+      ["--model", "/nonexistent.bin", "--tokenizer", "t.bin"],
+      /cannot read model \/nonexistent.bin: no such file or folder/
+    ],
+    [
+      [
+        "--model",
+        fixturePath("llama2c", "stories260K.bin"),
+        "--tokenizer",
+        fixturePath("llama2c", "tok512.bin"),
+        "--ctx",
+        "999"
+      ],
+      /invalid ctx: 999 \(llama2.c checkpoint .* holds 512 positions, its seq_len\)/
+    ],
     [["--kernels", "gpu"], /^glassbox generate: invalid kernels: gpu\n$/],
     [
       ["--tokens", "1,999"],

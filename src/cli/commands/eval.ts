@@ -9,15 +9,14 @@ import {basename} from "node:path";
 import type {RunInfo} from "../../data/metadata.ts";
 import {evalMetricsTable} from "../../data/metrics.ts";
 import {writeArrowFile} from "../../data/write-file.node.ts";
-import {encode} from "../../tokenizers/llama2c.ts";
 import {activationErrors, evaluateQuant, sensitivity} from "../../quant/evaluate.ts";
 import type {ModelMetrics} from "../../quant/model-metrics.ts";
 import {toQuantSettings} from "../../quant/modes.ts";
 import {quantMatrices} from "../../quant/provider.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
-import {loadModelFor} from "../load-model.ts";
-import {toInt, toModelOptions} from "../options.ts";
+import {loadModelFor, requireText} from "../load-model.ts";
+import {toModelOptions} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";
 
 /** activation capture holds every hook of one prefill: keep the text it runs on short */
@@ -44,7 +43,6 @@ export const evalCommand: Command = {
   unusedModelOptions: ["prompt", "tokens", "steps", "temperature", "top-p", "seed"],
   options: [
     {name: "text", type: "string", arg: "FILE", help: "UTF-8 text to score (encoded with BOS)"},
-    {name: "ctx", type: "int", arg: "N", help: "tokens per chunk; the second half of each is scored (default seq_len)"},
     {name: "sensitivity", type: "string", arg: "BY", help: "also rank matrix | layer by KLD, one at a time"},
     {name: "activations", type: "boolean", help: "also print per-hook activation SQNR and cosine"},
     {name: "metrics", type: "string", arg: "FILE", help: "also write the metrics as an Arrow table (+ hook rows)"}
@@ -64,12 +62,13 @@ export const evalCommand: Command = {
       throw new Error(`invalid text: ${path} (${e.code === "ENOENT" ? "no such file" : e.message})`);
     });
     const running = await loadModelFor(options);
-    const {model, tokenizer} = running;
+    const {model} = running;
     try {
-      const tokens = encode(tokenizer, text);
+      const tokens = requireText(running, "--text").encode(text);
       if (tokens.length < 2)
         throw new Error(`invalid text: ${path} is empty (scoring needs at least one token of text after BOS)`);
-      const ctx = toInt(raw, "ctx", {min: 2});
+      // llama-perplexity's -c: chunks of ctx tokens (default the model's context), the second half of each scored
+      const ctx = options.ctx;
       const metrics = evaluateQuant(model, tokens, spec, {ctx});
       const activations =
         raw.activations === true ? activationErrors(model, tokens.slice(0, ACTIVATION_TOKENS), spec) : null;

@@ -4,10 +4,9 @@ import {writeFile} from "node:fs/promises";
 import {generate} from "../../engine/generate.ts";
 import {setQuant} from "../../quant/provider.ts";
 import {setProfiler} from "../../engine/transformer.ts";
-import {encode, TextStream} from "../../tokenizers/llama2c.ts";
 import type {Command} from "../command.ts";
 import {fitToContext} from "../context.ts";
-import {loadModelFor} from "../load-model.ts";
+import {loadModelFor, requireText} from "../load-model.ts";
 import {toModelOptions} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";
 
@@ -24,17 +23,18 @@ export const generateCommand: Command = {
     const logitsPath = raw.logits as string | undefined;
     refuseSameFile({model: options.model, tokenizer: options.tokenizer}, {logits: logitsPath});
     const running = await loadModelFor(options);
-    const {model, tokenizer} = running;
+    const {model} = running;
     try {
       if (options.quant) setQuant(model, options.quant);
       const {seqLen, vocabSize} = model.config;
-      const tokens = options.tokens ?? encode(tokenizer, options.prompt ?? "");
+      const codec = options.tokens ? running.text : requireText(running, "--prompt");
+      const tokens = options.tokens ?? codec!.encode(options.prompt ?? "");
       const fallback = options.tokens ? tokens.length : DEFAULT_STEPS;
       const {steps, notes} = fitToContext(tokens.length, options.steps, fallback, seqLen);
       for (const note of notes) io.err(`note: ${note}\n`);
       const profiler = options.json ? setProfiler(model, true) : null;
       const logits = logitsPath ? new Float32Array(steps * vocabSize) : null;
-      const text = new TextStream(tokenizer);
+      const text = codec?.stream() ?? {push: (_: number, next: number) => ` ${next}`, flush: () => ""};
       const sequence = [tokens[0]!];
       let printed = "";
       let firstStepAt = 0;
@@ -43,7 +43,8 @@ export const generateCommand: Command = {
       for await (const step of generate(model, {
         tokens,
         steps,
-        sampler: options.sampler
+        sampler: options.sampler,
+        stopAt: codec?.isEnd ?? (() => false) // without a tokenizer, no id is known to end the text
       })) {
         if (step.pos === 0) firstStepAt = performance.now();
         positions = step.pos + 1;

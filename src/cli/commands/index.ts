@@ -3,6 +3,7 @@ import type {Command} from "../command.ts";
 import {benchCommand} from "./bench.ts";
 import {evalCommand} from "./eval.ts";
 import {generateCommand} from "./generate.ts";
+import {inspectCommand} from "./inspect.ts";
 import {quantizeCommand} from "./quantize.ts";
 import {serveCommand} from "./serve.ts";
 import {tokenizeCommand} from "./tokenize.ts";
@@ -17,5 +18,6 @@ export const commands: Command[] = [
   traceCommand,
   benchCommand,
   trainCommand,
-  tokenizeCommand
+  tokenizeCommand,
+  inspectCommand
 ];

@@ -17,14 +17,14 @@ import {writeArrowFile} from "../../data/write-file.node.ts";
 import {generate} from "../../engine/generate.ts";
 import type {HookKey, HookName} from "../../engine/hooks/names.ts";
 import {runWithCache} from "../../engine/hooks/run.ts";
-import {decodePiece, encode, type Tokenizer} from "../../tokenizers/llama2c.ts";
+import type {TextCodec} from "../../tokenizers/text.ts";
 import {setMatrices, setProfiler, type Transformer} from "../../engine/transformer.ts";
 import {toQuantSettings} from "../../quant/modes.ts";
 import {quantMatrices} from "../../quant/provider.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
 import {fitToContext} from "../context.ts";
-import {loadModelFor} from "../load-model.ts";
+import {loadModelFor, requireText} from "../load-model.ts";
 import {refuseSameFile} from "../paths.ts";
 import {toInt, toModelOptions, toTokenList, type ModelOptions, type RawOptions} from "../options.ts";
 
@@ -68,9 +68,9 @@ async function profileSteps(model: Transformer, g: Generation) {
   }
 }
 
-const tokenText = (tokenizer: Tokenizer, tokens: number[]) => {
-  const decoder = new TextDecoder(); // a lone byte of a multi-byte character shows as U+FFFD
-  return tokens.map((t, p) => decoder.decode(decodePiece(tokenizer, p > 0 ? tokens[p - 1]! : 0, t)));
+/** each token's text (a lone byte of a multi-byte character shows as U+FFFD); ids as text without a tokenizer */
+const tokenText = (text: TextCodec | null, tokens: number[]) => {
+  return tokens.map((t, p) => (text ? text.piece(p > 0 ? tokens[p - 1]! : 0, t) : `<${t}>`));
 };
 
 /** The engine's errors name its API options; say which flags they are here. */
@@ -126,7 +126,7 @@ export const traceCommand: Command = {
     const hooks = toList(raw, "hooks") as (HookName | HookKey)[] | undefined;
 
     const running = await loadModelFor(options);
-    const {model, tokenizer} = running;
+    const {model} = running;
     try {
       const {config} = model;
       for (const l of layers ?? []) {
@@ -135,7 +135,7 @@ export const traceCommand: Command = {
       }
       const settings = quant ? toQuantSettings(quant) : null;
       if (quant) setMatrices(model, quantMatrices(model, quant));
-      const prompt = options.tokens ?? encode(tokenizer, options.prompt ?? "");
+      const prompt = options.tokens ?? requireText(running, "--prompt").encode(options.prompt ?? "");
       const fallback = options.tokens ? prompt.length : DEFAULT_STEPS;
       const {steps, notes} = fitToContext(prompt.length, options.steps, fallback, config.seqLen);
       for (const note of notes) io.err(`note: ${note}\n`);
@@ -156,7 +156,7 @@ export const traceCommand: Command = {
       if (activationsPath !== undefined) {
         const maxBytes = maxCacheMb * 2 ** 20;
         const {cache} = withFlags(() => runWithCache(model, tokens, {names: hooks, layers, maxBytes}));
-        const trace = {tokens, text: tokenText(tokenizer, tokens), activations: cache};
+        const trace = {tokens, text: tokenText(running.text, tokens), activations: cache};
         written.activations = {
           path: activationsPath,
           ...writeArrowFile(activationsPath, activationBatches(trace, run), format)

@@ -180,8 +180,8 @@ async function weightFiles(folder: ModelFolder): Promise<{files: string[]; map: 
   );
 }
 
-/** Reads and checks a Hugging Face folder; every tensor's bytes are read once, by its own range. */
-export async function readHfModel(folder: ModelFolder, options: ReadHfOptions = {}): Promise<HfModelFile> {
+/** The folder's config.json, read and checked. */
+export async function readFolderConfig(folder: ModelFolder): Promise<HfModelConfig> {
   if (!folder.files.includes("config.json"))
     throw new HfFolderError(
       folder.name,
@@ -189,7 +189,12 @@ export async function readHfModel(folder: ModelFolder, options: ReadHfOptions = 
       "config.json",
       `is missing; is this a Hugging Face model folder? (it holds ${folder.files.slice(0, 6).join(", ") || "no files"})`
     );
-  const config = readHfConfig(await readText(folder, "config.json"), `${folder.name}/config.json`);
+  return readHfConfig(await readText(folder, "config.json"), `${folder.name}/config.json`);
+}
+
+/** Reads and checks a Hugging Face folder; every tensor's bytes are read once, by its own range. */
+export async function readHfModel(folder: ModelFolder, options: ReadHfOptions = {}): Promise<HfModelFile> {
+  const config = await readFolderConfig(folder);
   options.beforeTensors?.(config);
   const expected = expectedShapes(config);
   const {files, map} = await weightFiles(folder);

@@ -5,6 +5,7 @@
 export {readHfConfig, HfConfigError, HF_ARCHITECTURES, type HfModelConfig} from "./config.ts";
 export {
   readHfModel,
+  readFolderConfig,
   ggufNameOf,
   HfFolderError,
   type HfModelFile,

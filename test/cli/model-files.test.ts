@@ -1,0 +1,122 @@
+// The CLI on the files people have: a GGUF (its own tokenizer) and a Hugging Face folder (no tokenizer files here:
+// token ids), for generate, eval, trace and inspect, with llama.cpp's logits as the reference.
+import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {expect, it} from "vitest";
+import {expectClose} from "../helpers/expect-close.ts";
+import {describeWithFixtures, fixturePath, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
+import {glassbox} from "./helpers.ts";
+
+/** float32 engine vs llama.cpp on F32 weights (test/engine/gguf.test.ts measures it) */
+const LOGITS_ATOL = 1e-4;
+
+const tmp = () => mkdtempSync(join(tmpdir(), "glassbox-model-files-"));
+
+function reference(folder: string, stem: string) {
+  const json = readFixtureJson<{token_ids: number[]; logits_shape: [number, number]}>(folder, `${stem}.json`);
+  return {tokens: json.token_ids, logits: readFixtureF32(folder, `${stem}.logits.f32`), V: json.logits_shape[1]};
+}
+
+describeWithFixtures("gguf", "glassbox on GGUF files and Hugging Face folders", () => {
+  const cases: [string, string, string, string[]][] = [
+    ["a GGUF on the wasm kernels", fixturePath("gguf", "rand-256.f32.gguf"), "gguf/rand-256.f32", []],
+    ["a GGUF on the TS kernels", fixturePath("gguf", "rand-256.f32.gguf"), "gguf/rand-256.f32", ["--kernels", "ts"]],
+    ["a qwen2 GGUF", fixturePath("hf", "rand-256-qwen2.f32.gguf"), "hf/rand-256-qwen2", []],
+    ["a Qwen2 folder", fixturePath("hf", "rand-256-qwen2"), "hf/rand-256-qwen2", []],
+    ["a Llama BF16 folder", fixturePath("hf", "rand-256-llama-bf16"), "hf/rand-256-llama-bf16", ["--threads", "2"]]
+  ];
+  for (const [what, model, ref, extra] of cases)
+    it(`generate --model (${what}) --tokens … --logits F gives llama.cpp's logits`, () => {
+      const [folder, stem] = ref.split("/") as [string, string];
+      const {tokens, logits, V} = reference(folder, stem);
+      const out = join(tmp(), "logits.f32");
+      const run = glassbox("generate", "--model", model, "--tokens", tokens.join(","), "--logits", out, ...extra);
+      expect(run.stderr).toMatch(/achieved tok\/s/);
+      expect(run.status).toBe(0);
+      const bytes = readFileSync(out);
+      const got = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+      expect(got.length).toBe(tokens.length * V);
+      expectClose(got, logits, {atol: LOGITS_ATOL}, what);
+    });
+
+  it("generate --prompt on a GGUF tokenizes with the file's vocabulary: the same greedy text as the llama2.c files", () => {
+    const prompt = ["--prompt", "Once upon a time", "--temperature", "0", "--steps", "40"];
+    const gguf = glassbox("generate", "--model", fixturePath("gguf", "stories260K.f32.gguf"), ...prompt);
+    const bin = glassbox(
+      "generate",
+      "--model",
+      fixturePath("llama2c", "stories260K.bin"),
+      "--tokenizer",
+      fixturePath("llama2c", "tok512.bin"),
+      ...prompt
+    );
+    expect(gguf.status, gguf.stderr).toBe(0);
+    expect(gguf.stdout).toMatch(/^Once upon a time/);
+    expect(gguf.stdout).toBe(bin.stdout);
+  });
+
+  it("eval and trace run on a GGUF; inspect prints the tensor table and a folder's config", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "text.txt"), "Once upon a time, there was a little girl named Lily. She liked to play.");
+    const model = fixturePath("gguf", "stories260K.f32.gguf");
+    const evalRun = glassbox("eval", "--model", model, "--quant", "q8_0", "--text", join(dir, "text.txt"), "--json");
+    expect(evalRun.status, evalRun.stderr).toBe(0);
+    expect(JSON.parse(evalRun.stdout).metrics.kld.mean).toBeGreaterThan(0);
+    const traceRun = glassbox(
+      "trace",
+      "--model",
+      model,
+      "--tokens",
+      "1,403,407",
+      "--activations",
+      join(dir, "a.arrow")
+    );
+    expect(traceRun.status, traceRun.stderr).toBe(0);
+    expect(traceRun.stdout).toMatch(/wrote .*a.arrow: activations/);
+
+    const inspect = glassbox("inspect", fixturePath("gguf", "rand-256.q4_k_m.gguf"), "--json");
+    expect(inspect.status, inspect.stderr).toBe(0);
+    const info = JSON.parse(inspect.stdout);
+    expect(info.tensors.find((t: {name: string}) => t.name === "output.weight")).toMatchObject({
+      type: "Q6_K",
+      shape: [256, 512]
+    });
+    expect(info.metadata.find((m: {key: string}) => m.key === "tokenizer.ggml.tokens").value).toMatchObject({
+      array: "string",
+      count: 512
+    });
+    const folder = glassbox("inspect", fixturePath("hf", "rand-256-qwen2"));
+    expect(folder.status, folder.stderr).toBe(0);
+    expect(folder.stdout).toMatch(/model\.layers\.0\.self_attn\.k_proj\.bias\s+blk\.0\.attn_k\.bias\s+F32\s+128/);
+    const vocab = glassbox("inspect", fixturePath("tokenizers", "ggml-vocab-gpt-2.gguf"));
+    expect(vocab.stdout).toMatch(/no tensors: a vocabulary-only file/);
+  });
+
+  const refusals: [string[], RegExp][] = [
+    [
+      ["generate", "--model", fixturePath("hf", "rand-256-qwen2"), "--prompt", "hi"],
+      /--prompt needs a tokenizer, and Hugging Face Qwen2ForCausalLM.* has none: give --tokens ids/
+    ],
+    [
+      ["generate", "--model", fixturePath("gguf", "rand-256.f32.gguf"), "--tokenizer", "t.bin"],
+      /invalid tokenizer: t.bin given with a GGUF file/
+    ],
+    [
+      ["generate", "--model", fixturePath("tokenizers", "ggml-vocab-gpt-2.gguf"), "--tokens", "1"],
+      /key "general.architecture".*is "gpt2".*vocabulary-only file/
+    ],
+    [
+      ["generate", "--model", fixturePath("hf"), "--tokens", "1"],
+      /config.json: is missing; is this a Hugging Face model folder/
+    ],
+    [["inspect", "/nonexistent.gguf"], /cannot read \/nonexistent.gguf: no such file or folder/]
+  ];
+  for (const [args, message] of refusals)
+    it(`${args.slice(0, 3).join(" ")} … is refused with one clear line`, () => {
+      const run = glassbox(...args);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(message);
+      expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    });
+});
