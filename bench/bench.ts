@@ -17,7 +17,8 @@ import {forward, prefill} from "../src/engine/forward.ts";
 import {seededCheckpoint} from "../src/engine/default-model.ts";
 import {loadModelFromBytes} from "../src/engine/load.ts";
 import {readCheckpointFile} from "../src/engine/load.node.ts";
-import {MATRIX_NAMES, matrixShape} from "../src/engine/matrices.ts";
+import {matrixShape} from "../src/engine/matrices.ts";
+import {isLayerMatrix, LINEAR_MATRICES} from "../src/model-files/matrix-names.ts";
 import type {Config} from "../src/engine/model.ts";
 import {argmax} from "../src/engine/sampler.ts";
 import {writeTokenizer} from "../src/tokenizers/llama2c.ts";
@@ -337,12 +338,12 @@ async function threadThreshold(c: Config, o: {runs: number; quick: boolean}, add
   fast.close();
 }
 
-/** Bytes of every weight matrix a decode step reads once (fp32): L·(wq, wk, wv, wo, w1, w2, w3) + wcls. */
+/** Bytes of every weight matrix a decode step reads once (fp32): L·(the block's matrices) + output. */
 function fp32MatrixBytes(c: Config): number {
   return (
     4 *
-    MATRIX_NAMES.reduce(
-      (sum, name) => sum + matrixShape(c, name).reduce((a, b) => a * b) * (name === "wcls" ? 1 : c.nLayers),
+    LINEAR_MATRICES.reduce(
+      (sum, name) => sum + matrixShape(c, name).reduce((a, b) => a * b) * (isLayerMatrix(name) ? c.nLayers : 1),
       0
     )
   );

@@ -23,7 +23,7 @@ export const QUANT_OPTIONS: OptionSpec[] = [
     name: "quant",
     type: "string",
     arg: "SPEC",
-    help: "quantize weights, e.g. q4_0, int4:g32:asym, q4_0,emb=q8_0,cls=fp32"
+    help: "quantize weights, e.g. q4_0, int4:g32:asym, q4_0,token_embd=q8_0,output=fp32"
   },
   {name: "weights", type: "string", arg: "MODE", help: "get_w mode: fp32 | dequant | cached | fused (default cached)"},
   {name: "act", type: "string", arg: "SPEC", help: "activation quantization: fp32 | q8_0 (default fp32)"}

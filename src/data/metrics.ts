@@ -86,7 +86,7 @@ export function tensorMetricRecord(
 
 /**
  * A model-level row from src/quant's compareLogits / evaluateQuant: mean KLD, the rest as extras. tensor defaults to
- * "logits"; a sensitivity run names what it quantized ("l2.w2").
+ * "logits"; a sensitivity run names what it quantized ("blk.2.ffn_down").
  */
 export function modelMetricRecord(
   spec: string | object,

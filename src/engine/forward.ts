@@ -2,9 +2,9 @@
 // through at once (matmul instead of matvec, a causal mask in attention) and gives the same logits. Both run the
 // same code below, which reads top to bottom like the paper.
 // T = tokens in this call, D = dim, KV = kv_dim, H = hidden_dim, NH = n_heads, V = vocab_size, S = seq_len
+import type {LinearMatrix} from "../model-files/matrix-names.ts";
 import {callHook, type HookTable} from "./hooks/hooks.ts";
 import type {HookKey, HookMode} from "./hooks/names.ts";
-import type {MatrixName} from "./matrices.ts";
 import {ensureRows, type Config} from "./model.ts";
 import {addBias} from "./ops/add-bias.ts";
 import type {AttentionShape} from "./ops/attention.ts";
@@ -72,9 +72,9 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
     norm(model, hooks, s.xb, s.x, model.norms.att[l]!, l, "ln1.hook_scale", "ln1.hook_normalized", mode, T, pos0);
 
     // qkv matmuls for these positions
-    linear(model, s.q, s.xb, T, "wq", l);
-    linear(model, s.k, s.xb, T, "wk", l);
-    linear(model, s.v, s.xb, T, "wv", l);
+    linear(model, s.q, s.xb, T, "attn_q", l);
+    linear(model, s.k, s.xb, T, "attn_k", l);
+    linear(model, s.v, s.xb, T, "attn_v", l);
     if (model.biases) {
       addBias(s.q, model.biases.q[l]!, D, T);
       addBias(s.k, model.biases.k[l]!, KV, T);
@@ -120,7 +120,7 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
     if (hooks) callHook(model, hooks, "attn.hook_z", l, s.xb, mode, T, pos0);
 
     // final matmul to get the output of the attention
-    linear(model, s.xb2, s.xb, T, "wo", l);
+    linear(model, s.xb2, s.xb, T, "attn_output", l);
     if (hooks) callHook(model, hooks, "hook_attn_out", l, s.xb2, mode, T, pos0);
 
     // residual connection back into x
@@ -131,9 +131,9 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
     // ffn rmsnorm
     norm(model, hooks, s.xb, s.x, model.norms.ffn[l]!, l, "ln2.hook_scale", "ln2.hook_normalized", mode, T, pos0);
 
-    // in PyTorch: self.w2(F.silu(self.w1(x)) * self.w3(x))
-    linear(model, s.hb, s.xb, T, "w1", l);
-    linear(model, s.hb2, s.xb, T, "w3", l);
+    // in PyTorch: self.w2(F.silu(self.w1(x)) * self.w3(x)), llama2.c's w1 = ffn_gate, w3 = ffn_up, w2 = ffn_down
+    linear(model, s.hb, s.xb, T, "ffn_gate", l);
+    linear(model, s.hb2, s.xb, T, "ffn_up", l);
     if (hooks) {
       callHook(model, hooks, "mlp.hook_pre", l, s.hb, mode, T, pos0);
       callHook(model, hooks, "mlp.hook_pre_linear", l, s.hb2, mode, T, pos0);
@@ -145,7 +145,7 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
     if (hooks) callHook(model, hooks, "mlp.hook_post", l, s.hb, mode, T, pos0);
 
     // final matmul to get the output of the ffn
-    linear(model, s.xb, s.hb, T, "w2", l);
+    linear(model, s.xb, s.hb, T, "ffn_down", l);
     if (hooks) callHook(model, hooks, "hook_mlp_out", l, s.xb, mode, T, pos0);
 
     // residual connection
@@ -170,7 +170,7 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
   );
 
   // classifier into logits
-  linear(model, s.logits, s.xb, T, "wcls", 0);
+  linear(model, s.logits, s.xb, T, "output", 0);
   if (hooks) callHook(model, hooks, "unembed.hook_out", -1, s.logits, mode, T, pos0);
 
   if (prof) {
@@ -203,10 +203,10 @@ function row(buf: Float32Array, t: number, n: number, T: number): Float32Array {
 }
 
 /** X (T, n) -> out (T, d) through the matrix provider: matvec for one token, matmul for a batch. */
-function linear(model: Transformer, out: Float32Array, x: Float32Array, T: number, name: MatrixName, layer: number) {
+function linear(model: Transformer, out: Float32Array, x: Float32Array, T: number, name: LinearMatrix, layer: number) {
   if (T === 1) model.matrices.matvec(out, x, name, layer);
   else model.matrices.matmul(out, x, T, name, layer);
-  model.profiler?.lapMatrix(name === "wcls" ? -1 : layer);
+  model.profiler?.lapMatrix(name === "output" ? -1 : layer);
 }
 
 /** RMSNorm of every row of x into out, the scales kept in state.scale for the scale hook. */

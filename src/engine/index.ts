@@ -10,8 +10,17 @@ export {
 export {activationFloats, kvCacheFloats, runStateFloats, createRunState, weightsFromBuffer} from "./model.ts";
 export {toConfig, type ConfigSpec, CONFIG_LIMITS, modelBytes, checkMemory, DEFAULT_MAX_BYTES} from "./config.ts";
 export {referenceKernels, type Kernels} from "./backend.ts";
-export {MATRIX_NAMES, type MatrixName, type MatrixProvider, type MatrixHost, fp32Matrices} from "./matrices.ts";
-export {matrixShape, layerViews} from "./matrices.ts";
+export {type MatrixProvider, type MatrixHost, fp32Matrices, matrixShape, layerViews, WEIGHT_FIELD} from "./matrices.ts";
+export {
+  LAYER_MATRICES,
+  LINEAR_MATRICES,
+  MATRIX_NAMES,
+  ggufTensorName,
+  isLayerMatrix,
+  type LayerMatrix,
+  type LinearMatrix,
+  type MatrixName
+} from "../model-files/matrix-names.ts";
 export {Profiler, PROFILE_CATEGORIES, type ProfileCategory, type ProfileReport} from "./profiler.ts";
 export {createTransformer, setMatrices, setProfiler, type Transformer, type TransformerOptions} from "./transformer.ts";
 export {forward, prefill, checkInputs} from "./forward.ts";

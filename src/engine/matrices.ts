@@ -3,31 +3,43 @@
 // Contract (quant providers implement the same):
 // - `matvec(out, x, name, layer)`: W (d,n) @ x (n,) -> out (d,), W = matrix `name` of block `layer`.
 // - `matmul(out, x, T, name, layer)`: X (T,n) @ W (d,n)ᵀ -> out (T,d), rows of X and out contiguous.
-// - `embed(out, token)`: out (D,) = row `token` of tok_embeddings (V, D).
-// - names are llama2.c's: wq (D,D) wk (KV,D) wv (KV,D) wo (D,D) w1 (H,D) gate, w2 (D,H) down, w3 (H,D) up,
-//   wcls (V,D) classifier (layer is 0 for wcls). `matrixShape(config, name)` gives (d, n).
+// - `embed(out, token)`: out (D,) = row `token` of token_embd (V, D).
+// - names are GGUF's (model-files/matrix-names.ts): attn_q (D,D) attn_k (KV,D) attn_v (KV,D) attn_output (D,D)
+//   ffn_gate (H,D) ffn_down (D,H) ffn_up (H,D), output (V,D) the classifier (layer is 0 for output).
+//   `matrixShape(config, name)` gives (d, n); `WEIGHT_FIELD[name]` is the Weights field (llama2.c's name) holding it.
 // - out is caller-owned and fully overwritten; x is read-only; out and x never alias.
 // - `profiler` is set by the engine (null when profiling is off). The engine times each provider call and books
 //   it as matmul; a provider that spends time turning stored weights into floats reports that part with
 //   `this.profiler?.add("get_w", layer, ms)` and the engine subtracts it from matmul. Make no timing call when
 //   profiler is null. Bytes go to `this.profiler?.addBytes(category, layer, n)`: "matmul" for the weight bytes the
-//   kernels read, "get_w" for packed bytes dequantized, "other" for embedding rows (layer -1 for wcls and embed).
+//   kernels read, "get_w" for packed bytes dequantized, "other" for embedding rows (layer -1 for output and embed).
 // - Swap the provider on a live model with `setMatrices(model, provider)`: the next forward call uses it.
 // - Providers read the model's current kernel table (`host.kernels`) at call time, so kernel swaps apply too.
 import type {QuantKernels, WeightRegion} from "../formats/kernels.ts";
+import {isLayerMatrix, LINEAR_MATRICES, type LinearMatrix, type MatrixName} from "../model-files/matrix-names.ts";
 import type {Kernels} from "./backend.ts";
-import type {Config, Weights} from "./model.ts";
+import type {Config, WeightName, Weights} from "./model.ts";
 import type {Profiler} from "./profiler.ts";
 
-export const MATRIX_NAMES = ["wq", "wk", "wv", "wo", "w1", "w2", "w3", "wcls"] as const;
-export type MatrixName = (typeof MATRIX_NAMES)[number];
+/** The Weights field that holds each matrix (the engine's structs keep llama2.c's names). */
+export const WEIGHT_FIELD: Readonly<Record<MatrixName, WeightName>> = {
+  token_embd: "tokEmbeddings",
+  attn_q: "wq",
+  attn_k: "wk",
+  attn_v: "wv",
+  attn_output: "wo",
+  ffn_gate: "w1",
+  ffn_down: "w2",
+  ffn_up: "w3",
+  output: "wcls"
+};
 
 export interface MatrixProvider {
   /** what this provider does, for reports (e.g. "fp32", "q4_0 cached") */
   readonly kind: string;
   profiler: Profiler | null;
-  matvec(out: Float32Array, x: Float32Array, name: MatrixName, layer: number): void;
-  matmul(out: Float32Array, x: Float32Array, T: number, name: MatrixName, layer: number): void;
+  matvec(out: Float32Array, x: Float32Array, name: LinearMatrix, layer: number): void;
+  matmul(out: Float32Array, x: Float32Array, T: number, name: LinearMatrix, layer: number): void;
   embed(out: Float32Array, token: number): void;
 }
 
@@ -41,38 +53,38 @@ export interface MatrixHost {
 }
 
 /** (d, n) of matrix `name`: d output rows of n inputs. */
-export function matrixShape(c: Config, name: MatrixName | "tok_embeddings"): [number, number] {
+export function matrixShape(c: Config, name: MatrixName): [number, number] {
   const {dim: D, kvDim: KV, hiddenDim: H, vocabSize: V} = c;
-  const shapes: Record<MatrixName | "tok_embeddings", [number, number]> = {
-    wq: [D, D],
-    wk: [KV, D],
-    wv: [KV, D],
-    wo: [D, D],
-    w1: [H, D],
-    w2: [D, H],
-    w3: [H, D],
-    wcls: [V, D],
-    tok_embeddings: [V, D]
+  const shapes: Record<MatrixName, [number, number]> = {
+    token_embd: [V, D],
+    attn_q: [D, D],
+    attn_k: [KV, D],
+    attn_v: [KV, D],
+    attn_output: [D, D],
+    ffn_gate: [H, D],
+    ffn_down: [D, H],
+    ffn_up: [H, D],
+    output: [V, D]
   };
   return shapes[name];
 }
 
-/** Views of one matrix per layer: layerViews(host, "wq")[l] is (D, D). wcls has a single entry. */
+/** Views of one matrix per layer: layerViews(host, "attn_q")[l] is (D, D). token_embd and output have one entry. */
 export function layerViews(host: MatrixHost, name: MatrixName): Float32Array[] {
   const [d, n] = matrixShape(host.config, name);
-  const all = host.weights[name];
-  const layers = name === "wcls" ? 1 : host.config.nLayers;
+  const all = host.weights[WEIGHT_FIELD[name]];
+  const layers = isLayerMatrix(name) ? host.config.nLayers : 1;
   return Array.from({length: layers}, (_, l) => all.subarray(l * d * n, (l + 1) * d * n));
 }
 
 /** The reference provider: plain float32 weights, nothing converted, so get_w is zero. */
 export function fp32Matrices(host: MatrixHost): MatrixProvider {
-  const views = Object.fromEntries(MATRIX_NAMES.map((name) => [name, layerViews(host, name)])) as Record<
-    MatrixName,
+  const views = Object.fromEntries(LINEAR_MATRICES.map((name) => [name, layerViews(host, name)])) as Record<
+    LinearMatrix,
     Float32Array[]
   >;
-  const shapes = Object.fromEntries(MATRIX_NAMES.map((name) => [name, matrixShape(host.config, name)])) as Record<
-    MatrixName,
+  const shapes = Object.fromEntries(LINEAR_MATRICES.map((name) => [name, matrixShape(host.config, name)])) as Record<
+    LinearMatrix,
     [number, number]
   >;
   const {dim} = host.config;
@@ -84,14 +96,14 @@ export function fp32Matrices(host: MatrixHost): MatrixProvider {
     matvec(out, x, name, layer) {
       const shape = shapes[name];
       host.kernels.matvec(out, x, views[name][layer]!, shape[1], shape[0]);
-      this.profiler?.addBytes("matmul", name === "wcls" ? -1 : layer, 4 * shape[0] * shape[1]);
-      this.profiler?.addBytes("get_w", name === "wcls" ? -1 : layer, 0); // nothing dequantized: a measured 0
+      this.profiler?.addBytes("matmul", name === "output" ? -1 : layer, 4 * shape[0] * shape[1]);
+      this.profiler?.addBytes("get_w", name === "output" ? -1 : layer, 0); // nothing dequantized: a measured 0
     },
     matmul(out, x, T, name, layer) {
       const shape = shapes[name];
       host.kernels.matmul(out, x, views[name][layer]!, T, shape[1], shape[0]);
-      this.profiler?.addBytes("matmul", name === "wcls" ? -1 : layer, 4 * shape[0] * shape[1] * T);
-      this.profiler?.addBytes("get_w", name === "wcls" ? -1 : layer, 0);
+      this.profiler?.addBytes("matmul", name === "output" ? -1 : layer, 4 * shape[0] * shape[1] * T);
+      this.profiler?.addBytes("get_w", name === "output" ? -1 : layer, 0);
     },
     embed(out, token) {
       for (let j = 0; j < dim; j++) out[j] = emb[token * dim + j]!;

@@ -5,7 +5,6 @@
 import {prefill} from "../engine/forward.ts";
 import {addHook} from "../engine/hooks/hooks.ts";
 import {hookNames, type HookName} from "../engine/hooks/names.ts";
-import {MATRIX_NAMES} from "../engine/matrices.ts";
 import type {Transformer} from "../engine/transformer.ts";
 import {setMatrices} from "../engine/transformer.ts";
 import {cosine, sqnrDb} from "./metrics.ts";
@@ -13,6 +12,7 @@ import {compareLogits, type ModelMetrics} from "./model-metrics.ts";
 import type {QuantSettingsSpec} from "./modes.ts";
 import {quantMatrices} from "./provider.ts";
 import {toFormat} from "../formats/schemes.ts";
+import {LAYER_MATRICES} from "../model-files/matrix-names.ts";
 
 export interface EvalOptions {
   /** tokens per chunk (default: the model's seq_len, at most the text) */
@@ -107,16 +107,23 @@ function finitePairs(ref: Float32Array, approx: Float32Array): [Float32Array, Fl
 }
 
 export interface Sensitivity {
-  /** the override quantized in this run, e.g. "l2.w2", "l0", "emb" */
+  /** the override quantized in this run, e.g. "blk.2.ffn_down", "blk.0", "token_embd" */
   target: string;
-  /** the whole spec of the run, e.g. "fp32,l2.w2=q4_0" */
+  /** the whole spec of the run, e.g. "fp32,blk.2.ffn_down=q4_0" */
   spec: string;
   metrics: ModelMetrics;
 }
 
+/** The targets a sensitivity run tries: every blk.<i>.<matrix> then token_embd and output, or every blk.<i>. */
+export function sensitivityTargets(nLayers: number, by: "matrix" | "layer"): string[] {
+  const layers = Array.from({length: nLayers}, (_, l) => `blk.${l}`);
+  if (by === "layer") return layers;
+  return [...layers.flatMap((l) => LAYER_MATRICES.map((m) => `${l}.${m}`)), "token_embd", "output"];
+}
+
 /**
- * Quantizes one matrix (by "matrix": every l<i>.<matrix>, plus emb and cls) or one layer (by "layer": l<i>) at a time
- * with `format`, everything else float32; returns the runs ranked by mean KLD, worst first.
+ * Quantizes one matrix (by "matrix") or one layer (by "layer") at a time with `format`, everything else float32;
+ * returns the runs ranked by mean KLD, worst first.
  */
 export function sensitivity(
   model: Transformer,
@@ -126,11 +133,7 @@ export function sensitivity(
   options: EvalOptions & {weights?: string} = {}
 ): Sensitivity[] {
   const f = toFormat(format).name;
-  const L = model.config.nLayers;
-  const layers = Array.from({length: L}, (_, l) => `l${l}`);
-  const layerMatrices = MATRIX_NAMES.filter((m) => m !== "wcls");
-  const targets =
-    by === "layer" ? layers : [...layers.flatMap((l) => layerMatrices.map((m) => `${l}.${m}`)), "emb", "cls"];
+  const targets = sensitivityTargets(model.config.nLayers, by);
   const parts = chunks(model, tokens, options.ctx);
   const base = run(model, parts, {weights: "fp32"});
   const V = model.config.vocabSize;

@@ -28,20 +28,29 @@ export {roundHalfAway, roundHalfEven} from "../formats/rounding.ts";
 export {SCHEMES, toFormat, type Format, type Scheme} from "../formats/schemes.ts";
 export {
   FP32,
-  MATRIX_NAMES,
   checkSpecLayers,
   formatFor,
   formatQuantSpec,
   parseQuantSpec,
+  targetOf,
   toQuantSpec,
-  type MatrixName,
+  toTarget,
   type QuantOverride,
   type QuantSpec
 } from "./spec.ts";
 export {
+  LAYER_MATRICES,
+  MATRIX_NAMES,
+  ggufTensorName,
+  isLayerMatrix,
+  type LayerMatrix,
+  type MatrixName
+} from "../model-files/matrix-names.ts";
+export {
   activationErrors,
   evaluateQuant,
   sensitivity,
+  sensitivityTargets,
   type EvalOptions,
   type HookError,
   type Sensitivity

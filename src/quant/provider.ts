@@ -6,8 +6,7 @@
 // On a fast backend (host.quantKernels, host.weightRegion) fused mode runs the backend's kernels on copies of the
 // blocks placed in its memory, and the cached / dequant floats live in its region so its fp32 kernels read them.
 // A decode step in fp32, cached or fused mode allocates nothing (test/kernels/fast-model.test.ts counts).
-import {layerViews, matrixShape, MATRIX_NAMES, type MatrixHost, type MatrixProvider} from "../engine/matrices.ts";
-import type {MatrixName as EngineMatrix} from "../engine/matrices.ts";
+import {layerViews, matrixShape, type MatrixHost, type MatrixProvider} from "../engine/matrices.ts";
 import type {Profiler} from "../engine/profiler.ts";
 import type {Transformer} from "../engine/transformer.ts";
 import {setMatrices} from "../engine/transformer.ts";
@@ -24,7 +23,8 @@ import {
 } from "../formats/matrix.ts";
 import {toQuantSettings, type QuantSettings, type QuantSettingsSpec} from "./modes.ts";
 import {toFormat} from "../formats/schemes.ts";
-import {checkSpecLayers, formatFor, formatQuantSpec, FP32, type MatrixName} from "./spec.ts";
+import {MATRIX_NAMES, type LinearMatrix, type MatrixName} from "../model-files/matrix-names.ts";
+import {checkSpecLayers, formatFor, formatQuantSpec, FP32} from "./spec.ts";
 
 /** One weight matrix under the current settings. */
 interface Entry {
@@ -103,7 +103,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   const actVectors = new Map<number, Q8Vector>();
   const actRows = new Map<number, Float32Array>();
   let settings = toQuantSettings(spec);
-  /** entries by matrix name, then layer (tok_embeddings and wcls have layer 0 only) */
+  /** entries by matrix name, then layer (token_embd and output have layer 0 only) */
   let entries = {} as Record<MatrixName, Entry[]>;
   const counts = new Float64Array(5);
   /** the region's epoch when this provider last emptied it; -1: not ours (yet, or again after a build) */
@@ -111,7 +111,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   /** dequant mode on a fast backend: one matrix of floats in the region, rewritten by every call */
   let scratch: Float32Array | null = null;
   const maxMatrixFloats = Math.max(
-    ...(["tok_embeddings", ...MATRIX_NAMES] as const).map((name) => {
+    ...MATRIX_NAMES.map((name) => {
       const [d, n] = matrixShape(config, name);
       return d * n;
     })
@@ -119,7 +119,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
 
   function packed(name: MatrixName, layer: number, format: string, w: Float32Array, rows: number, cols: number) {
     // a shared classifier is the embedding table: one packed copy serves both when their formats agree
-    const source = name === "wcls" && config.sharedClassifier ? "tok_embeddings" : name;
+    const source = name === "output" && config.sharedClassifier ? "token_embd" : name;
     const id = `${source}.${layer}|${format}`;
     let q = packedStore.get(id);
     if (!q) packedStore.set(id, (q = quantizeMatrix(toFormat(format).codec(rows, cols), w, rows, cols)));
@@ -141,7 +141,6 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       }
       (next[name] ??= [])[layer] = {name, layer, rows, cols, fp32: w, format, packed: q};
     };
-    add("tok_embeddings", 0, host.weights.tokEmbeddings);
     for (const name of MATRIX_NAMES) layerViews(host, name).forEach((w, l) => add(name, l, w));
     for (const id of packedStore.keys()) if (!used.has(id)) packedStore.delete(id);
     dropCopies();
@@ -192,7 +191,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   function dequantized(e: Entry, q: QuantizedMatrix, profiler: Profiler | null): Float32Array {
     const cached = settings.weights === "cached";
     const n = e.rows * e.cols;
-    const layer = e.name === "wcls" ? -1 : e.layer;
+    const layer = e.name === "output" ? -1 : e.layer;
     const w = timed(profiler, layer, () => {
       // dequant: a fresh array every call, as the simulated-quantization trap does; on a fast backend one scratch
       // matrix in its memory instead, so its fp32 kernels (not the TS fallback) multiply with the result
@@ -240,14 +239,14 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     out: Float32Array,
     x: Float32Array,
     T: number,
-    name: EngineMatrix,
+    name: LinearMatrix,
     layer: number
   ) {
     claimRegion();
     const e = entries[name][layer]!;
     const d = e.rows;
     const n = e.cols;
-    const bookLayer = name === "wcls" ? -1 : layer;
+    const bookLayer = name === "output" ? -1 : layer;
     counts[COUNTER.products]++;
     // get_w bytes are reported on every call (0 when fused or cached) so a profile never leaves them unknown
     this.profiler?.addBytes("get_w", bookLayer, 0);
@@ -278,8 +277,8 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     else host.kernels.matmul(out, xs, w, T, n, d);
   }
 
-  /** Every entry, the embedding table first, then MATRIX_NAMES order by layer. */
-  const allEntries = (): Entry[] => [entries.tok_embeddings[0]!, ...MATRIX_NAMES.flatMap((name) => entries[name])];
+  /** Every entry in MATRIX_NAMES order (the embedding table first), by layer. */
+  const allEntries = (): Entry[] => MATRIX_NAMES.flatMap((name) => entries[name]);
 
   const provider: QuantMatrices = {
     get kind() {
@@ -298,7 +297,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     },
     embed(out, token) {
       claimRegion();
-      const e = entries.tok_embeddings[0]!;
+      const e = entries.token_embd[0]!;
       const D = e.cols;
       counts[COUNTER.tokens]++;
       if (!e.packed || settings.weights === "cached") {
@@ -344,7 +343,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       let weights = 0;
       const seen = new Set<QuantizedMatrix>();
       for (const e of allEntries()) {
-        const shared = e.name === "wcls" && config.sharedClassifier;
+        const shared = e.name === "output" && config.sharedClassifier;
         if (!shared) fp32Bytes += 4 * e.rows * e.cols;
         if (e.packed && !seen.has(e.packed)) {
           seen.add(e.packed);

@@ -1,21 +1,23 @@
 // The one quantization spec grammar, used by the CLI, notebooks, URLs, Arrow metadata and export provenance:
 //   spec     = format ("," target "=" format)*
 //   format   = "fp32" | scheme text (schemes.ts), e.g. q4_0, int4:g32:asym, nf4:b64
-//   target   = "emb" | "cls" | matrix | "l" layer | "l" layer "." matrix
-//   matrix   = wq | wk | wv | wo | w1 | w2 | w3
-// e.g. "q4_0,emb=q8_0,cls=fp32", "fp32,w2=q8_0", "fp32,l3=q4_0" (one layer), "fp32,l3.wq=q4_0" (one matrix).
-// The most specific target wins: l<i>.<matrix>, then <matrix>, then l<i>, then the base. Norm weights are never
+//   target   = "token_embd" | "output" | matrix | "blk." layer | "blk." layer "." matrix
+//   matrix   = attn_q | attn_k | attn_v | attn_output | ffn_gate | ffn_down | ffn_up
+// Targets are GGUF's tensor names (model-files/matrix-names.ts), the ones a learner sees in a real file, e.g.
+// "q4_0,token_embd=q8_0,output=fp32", "fp32,ffn_down=q8_0", "fp32,blk.3=q4_0" (one layer), "fp32,blk.3.attn_q=q4_0"
+// (one matrix). Also accepted, and formatted back to the names above: llama2.c's names (wq wk wv wo = attn_q attn_k
+// attn_v attn_output, w1 = ffn_gate, w2 = ffn_down, w3 = ffn_up, tok_embeddings or emb = token_embd, wcls or cls =
+// output), "l" layer for "blk." layer (l3, l3.wq), and a file's ".weight" suffix (blk.3.attn_q.weight), so old links
+// such as ?quant=q4_0,w2=q8_0 keep working. Case: the whole text is case-insensitive and the canonical text is lower
+// case (GGUF's names are); layer numbers are decimal, leading zeros dropped (l03 = blk.3).
+// The most specific target wins: blk.<i>.<matrix>, then <matrix>, then blk.<i>, then the base. Norm weights are never
 // quantized (no target names them). formatQuantSpec(parseQuantSpec(s)) is the canonical text; parsing it again gives
 // an equal spec.
 import {toFormat} from "../formats/schemes.ts";
-
-export const MATRIX_NAMES = ["wq", "wk", "wv", "wo", "w1", "w2", "w3"] as const;
-export type LayerMatrix = (typeof MATRIX_NAMES)[number];
-/** Every quantizable weight, llama2.c names: tok_embeddings (emb), the per-layer matrices, wcls (cls). */
-export type MatrixName = "tok_embeddings" | "wcls" | LayerMatrix;
+import {isLayerMatrix, LLAMA2C_NAMES, MATRIX_NAMES, type MatrixName} from "../model-files/matrix-names.ts";
 
 export interface QuantOverride {
-  /** "emb" | "cls" | matrix | "l<i>" | "l<i>.<matrix>" */
+  /** canonical: "token_embd" | "output" | matrix | "blk.<i>" | "blk.<i>.<matrix>" */
   target: string;
   /** canonical format text or "fp32" */
   format: string;
@@ -34,7 +36,34 @@ function canonicalFormat(text: string): string {
   return t === FP32 ? FP32 : toFormat(t).name;
 }
 
-const TARGET = /^(emb|cls|wq|wk|wv|wo|w1|w2|w3|l\d+|l\d+\.(wq|wk|wv|wo|w1|w2|w3))$/;
+const ALIASES: Readonly<Record<string, MatrixName>> = {...LLAMA2C_NAMES, emb: "token_embd", cls: "output"};
+const TARGET = /^(?:(?:blk\.|l)(\d+)(?:\.(\w+))?|(\w+))(\.weight)?$/;
+
+function matrixOf(text: string): MatrixName | undefined {
+  return (MATRIX_NAMES as readonly string[]).includes(text) ? (text as MatrixName) : ALIASES[text];
+}
+
+/** Target text (canonical or an alias, any case) -> the canonical target; throws invalid quant target: <text>. */
+export function toTarget(text: string): string {
+  const m = TARGET.exec(text.trim().toLowerCase());
+  const [, digits, inLayer, alone, suffix] = m ?? [];
+  if (alone !== undefined) {
+    const name = matrixOf(alone);
+    if (name) return name;
+  } else if (digits !== undefined) {
+    // leading zeros dropped as text, not through Number, so a long number still round-trips
+    const layer = `blk.${digits.replace(/^0+(?=\d)/, "")}`;
+    if (inLayer === undefined && !suffix) return layer;
+    const name = inLayer === undefined ? undefined : matrixOf(inLayer);
+    if (name && isLayerMatrix(name)) return `${layer}.${name}`;
+  }
+  throw new Error(`invalid quant target: ${text}`);
+}
+
+/** The target that names exactly one matrix: blk.<layer>.<name>, or token_embd / output. */
+export function targetOf(name: MatrixName, layer: number): string {
+  return isLayerMatrix(name) ? `blk.${layer}.${name}` : name;
+}
 
 /** Parses spec text; throws invalid <name>: <value> naming the bad part. */
 export function parseQuantSpec(text: string): QuantSpec {
@@ -44,8 +73,7 @@ export function parseQuantSpec(text: string): QuantSpec {
   for (const item of rest) {
     const eq = item.indexOf("=");
     if (eq < 0) throw new Error(`invalid quant override: ${item}`);
-    const target = item.slice(0, eq).trim().toLowerCase();
-    if (!TARGET.test(target)) throw new Error(`invalid quant target: ${item.slice(0, eq)}`);
+    const target = toTarget(item.slice(0, eq));
     if (overrides.some((o) => o.target === target))
       throw new Error(`invalid quant override: ${item} (target repeated)`);
     overrides.push({target, format: canonicalFormat(item.slice(eq + 1))});
@@ -62,18 +90,17 @@ export function toQuantSpec(spec: string | QuantSpec): QuantSpec {
   return parseQuantSpec(typeof spec === "string" ? spec : formatQuantSpec(spec));
 }
 
-/** The format text ("fp32" or a scheme) the spec gives one matrix; layer is ignored for tok_embeddings and wcls. */
+/** The format text ("fp32" or a scheme) the spec gives one matrix; layer is ignored for token_embd and output. */
 export function formatFor(spec: QuantSpec, name: MatrixName, layer: number): string {
   const find = (target: string) => spec.overrides.find((o) => o.target === target)?.format;
-  if (name === "tok_embeddings") return find("emb") ?? spec.base;
-  if (name === "wcls") return find("cls") ?? spec.base;
-  return find(`l${layer}.${name}`) ?? find(name) ?? find(`l${layer}`) ?? spec.base;
+  if (!isLayerMatrix(name)) return find(name) ?? spec.base;
+  return find(`blk.${layer}.${name}`) ?? find(name) ?? find(`blk.${layer}`) ?? spec.base;
 }
 
-/** Throws invalid quant target: l<i> when a layer target does not exist in a model of nLayers layers. */
+/** Throws invalid quant target: blk.<i> when a layer target does not exist in a model of nLayers layers. */
 export function checkSpecLayers(spec: QuantSpec, nLayers: number): void {
   for (const {target} of spec.overrides) {
-    const m = /^l(\d+)/.exec(target);
+    const m = /^blk\.(\d+)/.exec(target);
     if (m && Number(m[1]) >= nLayers)
       throw new Error(`invalid quant target: ${target} (the model has ${nLayers} layers)`);
   }

@@ -16,7 +16,7 @@ import {SAMPLE_RUN} from "./sample-trace.ts";
 
 const records: MetricRecord[] = [
   {
-    tensor: "wq",
+    tensor: "attn_q",
     layer: 0,
     spec: "q4_0",
     bitsPerWeight: 4.5,
@@ -26,7 +26,7 @@ const records: MetricRecord[] = [
     normalizedL2: 0.004
   },
   {
-    tensor: "w2",
+    tensor: "ffn_down",
     layer: 1,
     spec: {scheme: "nf4", groupSize: 64},
     bitsPerWeight: 4.5,
@@ -58,7 +58,7 @@ describe("metricsToTable(records, run)", () => {
   it("metricsToTable(records, run) writes absent metrics as null and an object spec as JSON", () => {
     const rows = table.toArray().map((r) => r.toJSON());
     expect(rows[0]).toEqual({
-      tensor: "wq",
+      tensor: "attn_q",
       layer: 0,
       spec: "q4_0",
       bits_per_weight: 4.5,
@@ -104,10 +104,10 @@ describe("tensorMetricRecord(tensor, layer, spec, bitsPerWeight, metrics)", () =
     const ref = Float32Array.from({length: 64}, (_, i) => 0.1 + 2 * Math.cos(i));
     const approx = ref.map((x) => Math.round(x * 8) / 8);
     const m = tensorMetrics(ref, approx);
-    const row = metricsToTable([tensorMetricRecord("w1", 2, "q4_0", 4.5, m)], SAMPLE_RUN)
+    const row = metricsToTable([tensorMetricRecord("ffn_gate", 2, "q4_0", 4.5, m)], SAMPLE_RUN)
       .get(0)!
       .toJSON();
-    expect(row).toMatchObject({tensor: "w1", layer: 2, spec: "q4_0", bits_per_weight: 4.5, kld: null});
+    expect(row).toMatchObject({tensor: "ffn_gate", layer: 2, spec: "q4_0", bits_per_weight: 4.5, kld: null});
     expect([row.sqnr_db, row.cosine, row.max_abs_error, row.normalized_l2]).toEqual([
       m.sqnrDb,
       m.cosine,

@@ -42,7 +42,7 @@ const timings = timingsToTable(
 );
 const metrics = metricsToTable(
   [
-    {tensor: "wq", layer: 0, spec: "q4_0", bitsPerWeight: 4.5, sqnrDb: 19.75, cosine: 0.995, maxAbsError: 0.03},
+    {tensor: "attn_q", layer: 0, spec: "q4_0", bitsPerWeight: 4.5, sqnrDb: 19.75, cosine: 0.995, maxAbsError: 0.03},
     {tensor: "logits", spec: "q4_0", bitsPerWeight: 4.5, kld: 0.002, sqnrDb: Infinity, extra: {nmse: NaN}}
   ],
   SAMPLE_RUN

@@ -110,14 +110,14 @@ describe("the performance-lesson experiments", () => {
     expect(r.points.map((p) => p.label)).toEqual([
       "matvec 16×256",
       "matvec 4096×256",
-      "decode wq (attention)",
-      "decode wk (attention)",
-      "decode wv (attention)",
-      "decode wo (attention)",
-      "decode w1 (SwiGLU)",
-      "decode w2 (SwiGLU)",
-      "decode w3 (SwiGLU)",
-      "decode wcls (classifier)"
+      "decode attn_q (attention)",
+      "decode attn_k (attention)",
+      "decode attn_v (attention)",
+      "decode attn_output (attention)",
+      "decode ffn_gate (SwiGLU)",
+      "decode ffn_down (SwiGLU)",
+      "decode ffn_up (SwiGLU)",
+      "decode output (classifier)"
     ]);
     for (const p of r.points) {
       expect(p.flops).toBe(2 * p.rows * p.cols);

@@ -86,16 +86,17 @@ describe("tensor errors of a quantized model", () => {
   const {model} = loadDefaultModel();
 
   it("tensorErrors(model, provider) gives every matrix once, with the SQNR of the weights the model uses", () => {
-    const provider = setQuant(model, {quant: "q4_0,l1.w2=q8_0", weights: "cached"});
+    const provider = setQuant(model, {quant: "q4_0,blk.1.ffn_down=q8_0", weights: "cached"});
     const errors = tensorErrors(model, provider);
     // every layer's 7 matrices + the embedding (+ the classifier unless it shares the embedding's table)
     const {nLayers, sharedClassifier} = model.config;
     expect(errors).toHaveLength(nLayers * 7 + (sharedClassifier ? 1 : 2));
-    const w2 = errors.find((e) => e.target === "l1.w2")!;
-    expect(w2.format).toBe("q8_0");
-    expect(w2.sqnrDb).toBeCloseTo(sqnrDb(originalOf(model, "w2", 1), provider.effective("w2", 1)), 9);
-    const wq = errors.find((e) => e.target === "l1.wq")!;
-    expect(w2.sqnrDb - wq.sqnrDb).toBeGreaterThan(15);
+    const down = errors.find((e) => e.target === "blk.1.ffn_down")!;
+    expect(down.format).toBe("q8_0");
+    expect(down.sqnrDb).toBeCloseTo(sqnrDb(originalOf(model, "ffn_down", 1), provider.effective("ffn_down", 1)), 9);
+    const q = errors.find((e) => e.target === "blk.1.attn_q")!;
+    expect(down.sqnrDb - q.sqnrDb).toBeGreaterThan(15);
+    expect(errors[0]!.target).toBe("token_embd");
   });
 
   it("layerSqnr(errors, nLayers) pools each layer's matrices; an fp32 layer has infinite SQNR", () => {
@@ -110,11 +111,11 @@ describe("tensor errors of a quantized model", () => {
 
   it("blockSqnr(model, provider, name, layer) has one SQNR per block, rows × blocks per row", () => {
     const provider = setQuant(model, {quant: "int4:g64:sym", weights: "cached"});
-    const b = blockSqnr(model, provider, "w2", 0);
-    const {dim, hiddenDim} = model.config; // w2 is (dim, hiddenDim)
+    const b = blockSqnr(model, provider, "ffn_down", 0);
+    const {dim, hiddenDim} = model.config; // ffn_down is (dim, hiddenDim)
     expect([b.rows, b.cols, b.blockSize]).toEqual([dim, Math.ceil(hiddenDim / 64), 64]);
     expect(b.sqnr).toHaveLength(dim * Math.ceil(hiddenDim / 64));
     for (const v of b.sqnr) expect(v).toBeGreaterThan(5);
-    expect(() => blockSqnr(model, provider, "wcls", 3)).toThrow("invalid matrix: wcls in layer 3");
+    expect(() => blockSqnr(model, provider, "output", 3)).toThrow("invalid matrix: output in layer 3");
   });
 });

@@ -3,6 +3,7 @@ import {loadModelFromBytes} from "../../src/engine/load.ts";
 import {hookNames} from "../../src/engine/hooks/names.ts";
 import {activationErrors, evaluateQuant, sensitivity} from "../../src/quant/evaluate.ts";
 import {compareLogits} from "../../src/quant/model-metrics.ts";
+import {isLayerMatrix, MATRIX_NAMES} from "../../src/model-files/matrix-names.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {describeWithFixtures, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
 
@@ -72,15 +73,18 @@ describeWithFixtures("llama2c", "model-level metrics on stories260K", () => {
 
   it("sensitivity(model, tokens, q4_0, layer) ranks every layer by mean KLD, worst first", () => {
     const ranked = sensitivity(load(), tokens, "q4_0", "layer");
-    expect(ranked.map((r) => r.target).sort()).toEqual(["l0", "l1", "l2", "l3", "l4"]);
+    expect(ranked.map((r) => r.target).sort()).toEqual(["blk.0", "blk.1", "blk.2", "blk.3", "blk.4"]);
     for (let i = 1; i < ranked.length; i++)
       expect(ranked[i - 1]!.metrics.kld.mean).toBeGreaterThanOrEqual(ranked[i]!.metrics.kld.mean);
-    expect(ranked[0]!.spec).toMatch(/^fp32,l\d=q4_0$/);
+    expect(ranked[0]!.spec).toMatch(/^fp32,blk\.\d=q4_0$/);
   });
 
-  it("sensitivity(model, tokens, q4_0, matrix) covers every matrix of every layer plus emb and cls", () => {
+  it("sensitivity(model, tokens, q4_0, matrix) covers every matrix of every layer plus token_embd and output", () => {
     const ranked = sensitivity(load(), tokens, "q4_0", "matrix");
     expect(ranked.length).toBe(5 * 7 + 2);
+    expect(ranked.map((r) => r.target).sort()).toEqual(
+      [...MATRIX_NAMES.flatMap((m) => (isLayerMatrix(m) ? [0, 1, 2, 3, 4].map((l) => `blk.${l}.${m}`) : [m]))].sort()
+    );
     expect(ranked.every((r) => r.metrics.kld.mean > 0)).toBe(true);
   });
 });

@@ -55,9 +55,9 @@ describeWithFixtures("llama2c", "quant providers on stories260K", () => {
     const q = setQuant(model, {quant: "q8_0", weights: "dequant"});
     const perStep = q
       .report()
-      .filter((m) => m.name !== "tok_embeddings")
+      .filter((m) => m.name !== "token_embd")
       .reduce((sum, m) => sum + m.bytes, 0);
-    const emb = q.report().find((m) => m.name === "tok_embeddings")!;
+    const emb = q.report().find((m) => m.name === "token_embd")!;
     const embRow = emb.bytes / emb.rows;
     for (let pos = 0; pos < 3; pos++) {
       q.resetCounters();
@@ -67,7 +67,7 @@ describeWithFixtures("llama2c", "quant providers on stories260K", () => {
     q.update({weights: "cached"});
     q.resetCounters();
     forward(model, TOKENS[0]!, 0);
-    // stories260K shares its classifier: embed dequantizes the table once, and wcls (the same packed matrix) reuses it
+    // stories260K shares its classifier: embed dequantizes the table once, and output (the same packed matrix) reuses it
     expect(q.counters().bytesDequantized).toBe(perStep);
     for (let pos = 1; pos < 4; pos++) {
       q.resetCounters();
@@ -87,7 +87,8 @@ describeWithFixtures("llama2c", "quant providers on stories260K", () => {
     expect(q.residency().cachedFloatBytes).toBe(0);
     const switched = decode(model, TOKENS);
     const fresh = load();
-    setQuant(fresh, {quant: "q5_1,emb=q8_0,w2=nf4", weights: "cached"});
+    // the same spec in GGUF's names: llama2.c's are aliases of them
+    setQuant(fresh, {quant: "q5_1,token_embd=q8_0,ffn_down=nf4", weights: "cached"});
     expect(bitsEqual(switched, decode(fresh, TOKENS))).toBe(true);
   });
 
@@ -189,12 +190,12 @@ describeWithFixtures("llama2c", "quant providers on stories260K", () => {
     expect(q.counters().bytesDequantized).toBe(3 * (q.report()[0]!.bytes / 512)); // only embedding rows
   });
 
-  it("report() says which matrices keep a float32 tail (stories260K w2 rows are 172 long)", () => {
+  it("report() says which matrices keep a float32 tail (stories260K ffn_down rows are 172 long)", () => {
     const model = load();
     const q = quantMatrices(model, {quant: "q4_0"});
-    const w2 = q.report().find((m) => m.name === "w2")!;
-    expect(w2.tail).toContain("the last 12 kept in float32");
-    expect(q.report().find((m) => m.name === "wq")!.tail).toBeNull();
+    const down = q.report().find((m) => m.name === "ffn_down")!;
+    expect(down.tail).toContain("the last 12 kept in float32");
+    expect(q.report().find((m) => m.name === "attn_q")!.tail).toBeNull();
     setMatrices(model, q);
     expect(Number.isFinite(forward(model, 1, 0)[0])).toBe(true);
   });
@@ -203,6 +204,6 @@ describeWithFixtures("llama2c", "quant providers on stories260K", () => {
     expect(() => toQuantSettings({weights: "fast"})).toThrow("invalid weights: fast");
     expect(() => toQuantSettings({act: "q4_0"})).toThrow("invalid act: q4_0");
     expect(() => toQuantSettings({quant: "q3"})).toThrow("invalid quant format: q3");
-    expect(() => quantMatrices(load(), {quant: "fp32,l5=q4_0"})).toThrow("invalid quant target: l5");
+    expect(() => quantMatrices(load(), {quant: "fp32,l5=q4_0"})).toThrow("invalid quant target: blk.5");
   });
 });

@@ -1,5 +1,14 @@
 import {describe, expect, it} from "vitest";
-import {formatFor, formatQuantSpec, parseQuantSpec, checkSpecLayers, toQuantSpec} from "../../src/quant/spec.ts";
+import {
+  formatFor,
+  formatQuantSpec,
+  parseQuantSpec,
+  checkSpecLayers,
+  targetOf,
+  toQuantSpec,
+  toTarget
+} from "../../src/quant/spec.ts";
+import {MATRIX_NAMES} from "../../src/model-files/matrix-names.ts";
 import {toFormat} from "../../src/formats/schemes.ts";
 
 describe("parseQuantSpec(text) / formatQuantSpec(spec)", () => {
@@ -18,10 +27,11 @@ describe("parseQuantSpec(text) / formatQuantSpec(spec)", () => {
     "nf4:b64",
     "nf4:b4096",
     "llama2c_q8:g64",
-    "q4_0,emb=q8_0,cls=fp32",
-    "fp32,w2=q8_0",
-    "fp32,l3=q4_0",
-    "fp32,l3.wq=nf4:b64,wk=int4:row:asym"
+    "q4_0,token_embd=q8_0,output=fp32",
+    "fp32,ffn_down=q8_0",
+    "fp32,blk.3=q4_0",
+    "fp32,blk.3.attn_q=nf4:b64,attn_k=int4:row:asym",
+    "q4_0,blk.0.ffn_gate=q8_0,blk.0.ffn_up=q8_0,blk.12.attn_output=fp32,attn_v=q5_1"
   ];
   for (const text of canonical) {
     it(`formatQuantSpec(parseQuantSpec("${text}")) round-trips`, () => {
@@ -35,9 +45,28 @@ describe("parseQuantSpec(text) / formatQuantSpec(spec)", () => {
     expect(formatQuantSpec(parseQuantSpec("INT4:asym:g64"))).toBe("int4:g64:asym");
     expect(formatQuantSpec(parseQuantSpec("nf4"))).toBe("nf4:b64");
     expect(formatQuantSpec(parseQuantSpec("llama2c_q8"))).toBe("llama2c_q8:g64");
-    expect(formatQuantSpec(parseQuantSpec(" Q4_0 , EMB = q8_0 "))).toBe("q4_0,emb=q8_0");
-    expect(toQuantSpec(parseQuantSpec("q4_0,w2=q8_0"))).toEqual(parseQuantSpec("q4_0,w2=q8_0"));
+    expect(formatQuantSpec(parseQuantSpec(" Q4_0 , Token_Embd = q8_0 "))).toBe("q4_0,token_embd=q8_0");
+    expect(toQuantSpec(parseQuantSpec("q4_0,ffn_down=q8_0"))).toEqual(parseQuantSpec("q4_0,ffn_down=q8_0"));
   });
+  // llama2.c's names, l<i> and a file's .weight suffix: old deep links (?quant=q4_0,w2=q8_0) keep working
+  const aliases: [string, string][] = [
+    ["q4_0,w2=q8_0", "q4_0,ffn_down=q8_0"],
+    ["q4_0,emb=q8_0,cls=fp32", "q4_0,token_embd=q8_0,output=fp32"],
+    ["q4_0,tok_embeddings=q8_0,wcls=fp32", "q4_0,token_embd=q8_0,output=fp32"],
+    ["fp32,wq=q4_0,wk=q4_0,wv=q4_0,wo=q4_0", "fp32,attn_q=q4_0,attn_k=q4_0,attn_v=q4_0,attn_output=q4_0"],
+    ["fp32,w1=q4_0,w2=q4_0,w3=q4_0", "fp32,ffn_gate=q4_0,ffn_down=q4_0,ffn_up=q4_0"],
+    ["fp32,l3=q4_0", "fp32,blk.3=q4_0"],
+    [" Q4_0 , EMB = q8_0 , L03.WQ = nf4 ", "q4_0,token_embd=q8_0,blk.3.attn_q=nf4:b64"],
+    ["fp32,l3.attn_q=q4_0,blk.4.w2=q8_0", "fp32,blk.3.attn_q=q4_0,blk.4.ffn_down=q8_0"],
+    ["fp32,blk.3.attn_q.weight=q4_0,output.weight=q8_0", "fp32,blk.3.attn_q=q4_0,output=q8_0"],
+    ["fp32,l00=q4_0,blk.0099999999999999999999=q8_0", "fp32,blk.0=q4_0,blk.99999999999999999999=q8_0"]
+  ];
+  for (const [alias, canonical] of aliases) {
+    it(`parseQuantSpec("${alias}") formats back as "${canonical}"`, () => {
+      expect(formatQuantSpec(parseQuantSpec(alias))).toBe(canonical);
+      expect(parseQuantSpec(canonical)).toEqual(parseQuantSpec(alias));
+    });
+  }
   const invalid: [string, string][] = [
     ["", "invalid quant spec: "],
     ["q4_9", "invalid quant format: q4_9"],
@@ -61,8 +90,16 @@ describe("parseQuantSpec(text) / formatQuantSpec(spec)", () => {
     ["q4_0,norm=fp32", "invalid quant target: norm"],
     ["q4_0,rms_att=q8_0", "invalid quant target: rms_att"],
     ["q4_0,l2.emb=q8_0", "invalid quant target: l2.emb"],
+    ["q4_0,blk.2.output=q8_0", "invalid quant target: blk.2.output"],
+    ["q4_0,blk.2.weight=q8_0", "invalid quant target: blk.2.weight"],
+    ["q4_0,blk=q8_0", "invalid quant target: blk"],
+    ["q4_0,blk.=q8_0", "invalid quant target: blk."],
+    ["q4_0,blk.-1=q8_0", "invalid quant target: blk.-1"],
+    ["q4_0,attn_q.bias=q8_0", "invalid quant target: attn_q.bias"],
+    ["q4_0,attn_norm=q8_0", "invalid quant target: attn_norm"],
     ["q4_0,w2=q9", "invalid quant format: q9"],
-    ["q4_0,w2=q8_0,w2=fp32", "invalid quant override: w2=fp32 (target repeated)"]
+    ["q4_0,w2=q8_0,w2=fp32", "invalid quant override: w2=fp32 (target repeated)"],
+    ["q4_0,l3.wq=q8_0,blk.3.attn_q=fp32", "invalid quant override: blk.3.attn_q=fp32 (target repeated)"]
   ];
   for (const [text, message] of invalid) {
     it(`parseQuantSpec("${text}") throws "${message}"`, () => {
@@ -72,18 +109,38 @@ describe("parseQuantSpec(text) / formatQuantSpec(spec)", () => {
 });
 
 describe("formatFor(spec, name, layer)", () => {
-  it("formatFor(spec, name, layer) picks l<i>.<matrix>, then <matrix>, then l<i>, then the base", () => {
-    const spec = parseQuantSpec("q4_0,emb=q8_0,cls=fp32,w2=q5_0,l1=nf4:b64,l1.w2=int8:row:sym");
-    expect(formatFor(spec, "tok_embeddings", 0)).toBe("q8_0");
-    expect(formatFor(spec, "wcls", 0)).toBe("fp32");
-    expect(formatFor(spec, "wq", 0)).toBe("q4_0");
-    expect(formatFor(spec, "w2", 0)).toBe("q5_0");
-    expect(formatFor(spec, "wq", 1)).toBe("nf4:b64");
-    expect(formatFor(spec, "w2", 1)).toBe("int8:row:sym");
+  it("formatFor(spec, name, layer) picks blk.<i>.<matrix>, then <matrix>, then blk.<i>, then the base", () => {
+    const spec = parseQuantSpec(
+      "q4_0,token_embd=q8_0,output=fp32,ffn_down=q5_0,blk.1=nf4:b64,blk.1.ffn_down=int8:row:sym"
+    );
+    expect(formatFor(spec, "token_embd", 0)).toBe("q8_0");
+    expect(formatFor(spec, "output", 0)).toBe("fp32");
+    expect(formatFor(spec, "attn_q", 0)).toBe("q4_0");
+    expect(formatFor(spec, "ffn_down", 0)).toBe("q5_0");
+    expect(formatFor(spec, "attn_q", 1)).toBe("nf4:b64");
+    expect(formatFor(spec, "ffn_down", 1)).toBe("int8:row:sym");
+    expect(formatFor(spec, "token_embd", 1)).toBe("q8_0"); // not in a layer: blk.1 does not reach it
+  });
+  it("formatFor(parseQuantSpec(alias), …) equals formatFor of the canonical spec for every matrix and layer", () => {
+    const alias = parseQuantSpec("q4_0,emb=q8_0,cls=fp32,w1=q5_0,w3=q5_1,l1=nf4:b64,l1.w2=int8:row:sym");
+    const canonical = parseQuantSpec(
+      "q4_0,token_embd=q8_0,output=fp32,ffn_gate=q5_0,ffn_up=q5_1,blk.1=nf4:b64,blk.1.ffn_down=int8:row:sym"
+    );
+    for (const name of MATRIX_NAMES)
+      for (const layer of [0, 1, 2]) expect(formatFor(alias, name, layer)).toBe(formatFor(canonical, name, layer));
+  });
+  it("targetOf(name, layer) is the target of exactly that matrix", () => {
+    expect(targetOf("attn_q", 3)).toBe("blk.3.attn_q");
+    expect(targetOf("token_embd", 3)).toBe("token_embd");
+    expect(targetOf("output", 0)).toBe("output");
+    for (const name of MATRIX_NAMES) expect(toTarget(targetOf(name, 2))).toBe(targetOf(name, 2));
   });
   it("checkSpecLayers(spec, nLayers) rejects a layer the model does not have", () => {
-    expect(() => checkSpecLayers(parseQuantSpec("fp32,l5=q4_0"), 5)).toThrow("invalid quant target: l5");
-    checkSpecLayers(parseQuantSpec("fp32,l4.w1=q4_0"), 5);
+    expect(() => checkSpecLayers(parseQuantSpec("fp32,l5=q4_0"), 5)).toThrow(
+      new Error("invalid quant target: blk.5 (the model has 5 layers)")
+    );
+    expect(() => checkSpecLayers(parseQuantSpec("fp32,blk.5.attn_q=q4_0"), 5)).toThrow("invalid quant target: blk.5");
+    checkSpecLayers(parseQuantSpec("fp32,blk.4.ffn_gate=q4_0"), 5);
   });
 });
 

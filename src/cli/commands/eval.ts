@@ -117,9 +117,10 @@ export const evalCommand: Command = {
       }
       if (ranking) {
         io.out(`\nsensitivity (${by}, ${spec.quant} one at a time), worst first:\n`);
+        const width = Math.max(...ranking.map((r) => r.target.length));
         for (const r of ranking)
           io.out(
-            `${r.target.padEnd(8)} KLD ${r.metrics.kld.mean.toFixed(6)}  same top-1 ${r.metrics.sameTopPct.toFixed(1)} %\n`
+            `${r.target.padEnd(width)} KLD ${r.metrics.kld.mean.toFixed(6)}  same top-1 ${r.metrics.sameTopPct.toFixed(1)} %\n`
           );
       }
     } finally {

@@ -23,7 +23,7 @@ export function logitLensTop(model: Transformer, residuals: readonly Float32Arra
   return residuals.map((resid) =>
     Array.from({length: T}, (_, t) => {
       rmsnorm(normed, resid.subarray(t * D, (t + 1) * D), model.weights.rmsFinal, D);
-      model.matrices.matvec(logits, normed, "wcls", 0);
+      model.matrices.matvec(logits, normed, "output", 0);
       const p = probabilities(logits);
       let id = 0;
       for (let i = 1; i < V; i++) if (p[i]! > p[id]!) id = i;

@@ -2,11 +2,20 @@
 // are those of the weights the model really computes with): SQNR per tensor, per layer (all of a layer's matrices
 // together) and per block of one tensor.
 import {layerViews, type Transformer} from "../../engine/index.ts";
-import {chunkSqnrDb, toFormat, type QuantMatrices} from "../../quant/index.ts";
-import type {MatrixName} from "../../quant/index.ts";
+import {
+  chunkSqnrDb,
+  isLayerMatrix,
+  targetOf,
+  toFormat,
+  type MatrixName,
+  type QuantMatrices
+} from "../../quant/index.ts";
+
+// the spec target naming one matrix lives with the grammar (quant/spec.ts); the lessons' index exports it from here
+export {targetOf};
 
 export interface TensorError {
-  /** "l0.wq", "emb", "cls" (spec targets) */
+  /** the spec target naming this one matrix: "blk.0.attn_q", "token_embd", "output" */
   target: string;
   name: MatrixName;
   layer: number;
@@ -20,16 +29,9 @@ export interface TensorError {
   sqnrDb: number;
 }
 
-/** The spec target that names one matrix. */
-export function targetOf(name: MatrixName, layer: number): string {
-  return name === "tok_embeddings" ? "emb" : name === "wcls" ? "cls" : `l${layer}.${name}`;
-}
-
 /** (rows, cols) the float32 original of one matrix. */
 export function originalOf(model: Transformer, name: MatrixName, layer: number): Float32Array {
-  return name === "tok_embeddings"
-    ? model.weights.tokEmbeddings
-    : layerViews(model, name)[name === "wcls" ? 0 : layer]!;
+  return layerViews(model, name)[isLayerMatrix(name) ? layer : 0]!;
 }
 
 const db = (signal: number, noise: number) => (noise === 0 ? Infinity : 10 * Math.log10(signal / noise));
@@ -37,10 +39,10 @@ const db = (signal: number, noise: number) => (noise === 0 ? Infinity : 10 * Mat
 /** Every matrix of the provider's current spec with its error against the float32 original. */
 export function tensorErrors(model: Transformer, provider: QuantMatrices): TensorError[] {
   const report = provider.report();
-  const embFormat = report.find((r) => r.name === "tok_embeddings")?.format;
+  const embFormat = report.find((r) => r.name === "token_embd")?.format;
   // a shared classifier in the embedding's format is the embedding table itself: count it once
   const distinct = report.filter(
-    (r) => !(r.name === "wcls" && model.config.sharedClassifier && r.format === embFormat)
+    (r) => !(r.name === "output" && model.config.sharedClassifier && r.format === embFormat)
   );
   return distinct.map((r) => {
     const ref = originalOf(model, r.name, r.layer);
@@ -69,7 +71,7 @@ export function tensorErrors(model: Transformer, provider: QuantMatrices): Tenso
 
 /** SQNR of each layer's matrices taken together, and of the whole model's; tensors outside layers are left out. */
 export function layerSqnr(errors: readonly TensorError[], nLayers: number): {layers: number[]; model: number} {
-  const inLayer = errors.filter((e) => e.name !== "tok_embeddings" && e.name !== "wcls");
+  const inLayer = errors.filter((e) => isLayerMatrix(e.name));
   const layers = Array.from({length: nLayers}, (_, l) => {
     const mine = inLayer.filter((e) => e.layer === l);
     return db(

@@ -5,7 +5,7 @@
 // job only from MIN_PARALLEL_FLOPS up. This experiment times matvecs of growing size on one thread and split, and
 // each projection of one decode step of the model (attention: wq wk wv wo; SwiGLU: w1 w3 w2; the classifier).
 import type {Config} from "../../engine/index.ts";
-import {matrixShape, MATRIX_NAMES, yieldToEventLoop} from "../../engine/index.ts";
+import {LINEAR_MATRICES, matrixShape, yieldToEventLoop} from "../../engine/index.ts";
 import type {SpawnWorker} from "../../kernels/index.ts";
 import {cosineData, measure, type ExperimentOptions} from "./measure.ts";
 import {kernelBench} from "./wasm.ts";
@@ -57,11 +57,10 @@ export interface ThreadsOptions extends ExperimentOptions {
 
 /** Matvec jobs of the sweep, then the projections of one decode step of a model with config c. */
 export function threadJobs(c: Config, cols = 256, rows: readonly number[] = [16, 64, 256, 1024, 4096, 16384]) {
-  const roles: Record<string, string> = {wq: "attention", wk: "attention", wv: "attention", wo: "attention"};
   const sweep = rows.map((d) => ({label: `matvec ${d}×${cols}`, kind: "sweep" as const, rows: d, cols}));
-  const decode = MATRIX_NAMES.map((name) => {
+  const decode = LINEAR_MATRICES.map((name) => {
     const [d, n] = matrixShape(c, name);
-    const role = roles[name] ?? (name === "wcls" ? "classifier" : "SwiGLU");
+    const role = name === "output" ? "classifier" : name.startsWith("attn_") ? "attention" : "SwiGLU";
     return {label: `decode ${name} (${role})`, kind: "decode" as const, rows: d, cols: n};
   });
   return [...sweep, ...decode];

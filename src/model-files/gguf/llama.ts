@@ -5,6 +5,7 @@
 // ne[0] is the row length, so a matrix mapping n inputs to d outputs is [n, d]). Only run-time checks live here:
 // a vocabulary-only file never comes this way. Anything else — another architecture, a mixture of experts, RoPE
 // scaling, per-layer head counts, an extra or missing tensor — is refused with a GgufError that names it.
+import {ggufTensorName, type LayerMatrix} from "../matrix-names.ts";
 import {GgufError} from "./errors.ts";
 import type {GgufFile, GgufTensorInfo} from "./read.ts";
 
@@ -73,7 +74,8 @@ export interface LlamaModelFile {
 type LayerBias = "attnQBias" | "attnKBias" | "attnVBias";
 type LayerWeight = Exclude<keyof LlamaLayerTensors, LayerBias>;
 
-const LAYER_TENSORS: [LayerWeight, string][] = [
+/** Each block's tensors: blk.<i>.<suffix>.weight, the norms besides the matrices of the one vocabulary. */
+const LAYER_TENSORS: [LayerWeight, LayerMatrix | "attn_norm" | "ffn_norm"][] = [
   ["attnNorm", "attn_norm"],
   ["attnQ", "attn_q"],
   ["attnK", "attn_k"],
@@ -154,14 +156,14 @@ export function readLlamaModel(gguf: GgufFile): LlamaModelFile {
     return t;
   };
   const tokens = m.get("tokenizer.ggml.tokens");
-  const embd = gguf.tensor("token_embd.weight");
+  const embd = gguf.tensor(ggufTensorName("token_embd"));
   const vocabSize =
     tokens?.type === "array" ? (tokens.value as {values: ArrayLike<unknown>}).values.length : (embd?.shape[1] ?? 0);
   const kvDim = nKvHeads * headSize;
   const vocab = tokens ? `vocabulary ${vocabSize}` : "its rows";
-  const tokenEmbd = tensor("token_embd.weight", [dim, vocabSize], `width ${dim}, ${vocab}`);
-  const tiedOutput = gguf.tensor("output.weight") === undefined;
-  const output = tiedOutput ? tokenEmbd : tensor("output.weight", [dim, vocabSize], `width ${dim}, ${vocab}`);
+  const tokenEmbd = tensor(ggufTensorName("token_embd"), [dim, vocabSize], `width ${dim}, ${vocab}`);
+  const tiedOutput = gguf.tensor(ggufTensorName("output")) === undefined;
+  const output = tiedOutput ? tokenEmbd : tensor(ggufTensorName("output"), [dim, vocabSize], `width ${dim}, ${vocab}`);
   const outputNorm = tensor("output_norm.weight", [dim], `width ${dim}`);
   const ropeFreqs = gguf.tensor("rope_freqs.weight")
     ? tensor("rope_freqs.weight", [headSize / 2], `one factor per rotated pair of a ${headSize}-value head`)

@@ -7,6 +7,7 @@
 // (tensor-type.ts) move it. It visits tensors sorted by layer ("blk.N." first by N, the rest before layer 0), then by
 // name, which is the order its running layer counts follow and the order it writes them; the table keeps that order.
 import {ggmlTypeByName} from "../../model-files/gguf/index.ts";
+import {ggufTensorName} from "../../model-files/matrix-names.ts";
 import {toPreset, type Preset} from "./presets.ts";
 import {tensorType, type RuleState} from "./tensor-type.ts";
 
@@ -81,7 +82,7 @@ export function resolvePreset(model: PresetModel, presetText: string | Preset): 
     nLayers: model.nLayers,
     nGqa: model.nHeadKv ? Math.trunc(model.nHead / model.nHeadKv) : 0,
     is70B: model.nLayers === 80 && model.nHead !== model.nHeadKv,
-    hasOutput: tensors.some((t) => t.name === "output.weight"),
+    hasOutput: tensors.some((t) => t.name === ggufTensorName("output")),
     nAttentionWv: tensors.filter((t) => /attn_v\.weight|attn_qkv\.weight|attn_kv_b\.weight/.test(t.name)).length,
     iAttentionWv: 0,
     iFfnDown: 0

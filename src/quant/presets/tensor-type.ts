@@ -19,6 +19,7 @@
 // Q4_K → Q5_0, Q5_K → Q5_1, Q6_K → Q8_0, and to F16 when even that block does not fit; any other type has no
 // fallback and llama-quantize stops ("Unsupported tensor size encountered"), so this throws.
 import {ggmlTypeByName} from "../../model-files/gguf/index.ts";
+import {ggufTensorName, type LayerMatrix} from "../../model-files/matrix-names.ts";
 import type {Preset} from "./presets.ts";
 
 /** What the rules count while walking the tensors (llama-quantize's quantize_state_impl). */
@@ -87,30 +88,39 @@ export function tensorType(state: RuleState, preset: Preset, name: string, rowLe
   return {...chosen, type, fallback: `${chosen.type} wanted, but ${fits}: fallback ${type}${via}`};
 }
 
+// the names the rules match, from the one vocabulary (a typo is a type error, not a rule that never fires)
+const OUTPUT = ggufTensorName("output");
+const TOKEN_EMBD = ggufTensorName("token_embd");
+/** what every layer's tensor of one kind ends in, e.g. attn_v.weight (llama.cpp matches names by substring) */
+const weightOf = (m: LayerMatrix) => `${m}.weight`;
+
 function ruleType(state: RuleState, preset: Preset, name: string, rowLength: number): Rule {
   const p = preset.name;
   const base = preset.defaultType;
   const keep = (rule: string, layer?: Rule["layer"]): Rule => ({type: base, rule, layer});
-  if (name === "output.weight" || (!state.hasOutput && name === "token_embd.weight")) {
-    const what = name === "output.weight" ? "output" : "token_embd, the output matrix (tied)";
+  if (name === OUTPUT || (!state.hasOutput && name === TOKEN_EMBD)) {
+    const what = name === OUTPUT ? "output" : "token_embd, the output matrix (tied)";
     if (rowLength % blockSize(base) !== 0)
       return {type: "Q8_0", rule: `${what}: rows do not fit ${base}'s block, so Q8_0`};
     if (base !== "Q8_0") return {type: "Q6_K", rule: `${what}: Q6_K in every quantized preset but Q8_0`};
     return keep(`${what}: Q8_0 stays Q8_0`);
   }
-  if (name === "token_embd.weight") return keep("token_embd: the preset's type");
-  if (name.includes("attn_v.weight")) {
+  if (name === TOKEN_EMBD) return keep("token_embd: the preset's type");
+  if (name.includes(weightOf("attn_v"))) {
     const layer = {index: state.iAttentionWv++, count: state.nAttentionWv};
     let r = attnV(p, base, state, layer);
     if (state.is70B && (r.type === "Q3_K" || r.type === "Q4_K"))
       r = {type: "Q5_K", rule: `${r.rule}; a 70B model's attn_v (8 heads share it) raised to Q5_K`, layer};
     return r;
   }
-  if (name.includes("ffn_down")) return ffnDown(p, base, {index: state.iFfnDown++, count: state.nLayers});
-  if (name.includes("attn_output.weight")) {
+  // no ".weight": llama.cpp matches ffn_down anywhere in the name
+  if (name.includes("ffn_down" satisfies LayerMatrix))
+    return ffnDown(p, base, {index: state.iFfnDown++, count: state.nLayers});
+  if (name.includes(weightOf("attn_output"))) {
     const to = {Q2_K: "Q3_K", Q3_K_M: "Q4_K", Q3_K_L: "Q5_K"}[p];
     return to ? {type: to, rule: `attn_output: ${p} raises it to ${to}`} : keep("attn_output: the preset's type");
   }
+  // attn_qkv is a fused projection of other architectures, not in a llama model's vocabulary
   if (name.includes("attn_qkv.weight")) {
     const to = {Q3_K_M: "Q4_K", Q3_K_L: "Q4_K", Q4_K_M: "Q5_K", Q5_K_M: "Q6_K"}[p];
     return to ? {type: to, rule: `attn_qkv: ${p} raises it to ${to}`} : keep("attn_qkv: the preset's type");

@@ -1,0 +1,43 @@
+// The one weight-matrix vocabulary against a real file: every matrix the engine names (provider seam, spec grammar,
+// reports) is the tensor of that name in a GGUF file written by llama.cpp's converter, value for value and shape for
+// shape, so a learner who reads "blk.1.ffn_down" in a chart finds the same numbers under that name in the file.
+import {expect, it} from "vitest";
+import {
+  ggufTensorName,
+  isLayerMatrix,
+  layerViews,
+  loadGgufModel,
+  matrixShape,
+  MATRIX_NAMES
+} from "../../src/engine/index.ts";
+import {readGguf, readTensorBytes} from "../../src/model-files/gguf/index.ts";
+import {openFileSource} from "../../src/model-files/gguf/source.node.ts";
+import {describeWithFixtures, fixturePath} from "../helpers/fixtures.ts";
+
+const sameBytes = (a: Float32Array, b: Uint8Array) =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+
+describeWithFixtures("gguf", "MATRIX_NAMES are the GGUF tensor names", () => {
+  for (const file of ["stories260K.f32.gguf", "rand-256.f32.gguf"])
+    it(`layerViews(model, name)[l] is tensor ggufTensorName(name, l) of ${file}`, async () => {
+      const source = await openFileSource(fixturePath("gguf", file));
+      try {
+        const {model} = await loadGgufModel(source);
+        const gguf = await readGguf(source);
+        for (const name of MATRIX_NAMES) {
+          const [d, n] = matrixShape(model.config, name);
+          const layers = isLayerMatrix(name) ? model.config.nLayers : 1;
+          for (let l = 0; l < layers; l++) {
+            const info = gguf.tensor(ggufTensorName(name, l));
+            // a tied classifier has no output.weight: the engine's output is token_embd
+            if (!info && name === "output" && model.config.sharedClassifier) continue;
+            expect(info?.shape, `${name} ${l}`).toEqual([n, d]); // ggml's ne order: the row length first
+            const stored = await readTensorBytes(source, info!);
+            expect(sameBytes(layerViews(model, name)[l]!, stored), `${name} ${l}`).toBe(true);
+          }
+        }
+      } finally {
+        await source.close();
+      }
+    });
+});
