@@ -1,6 +1,6 @@
-// glassbox generate: prints the prompt and its continuation like run.c (with --user, a chat through the model's template:
-// the reply only), or (--json) one JSON object with the tokens,
-// speed and time split; --logits FILE writes float32 little-endian logits, row p = logits after feeding position p.
+// glassbox generate: prints the prompt and its continuation like run.c (with --user, a chat through the model's
+// template: the reply only), or (--json) one JSON object with the tokens, speed and time split; --logits FILE writes
+// float32 little-endian logits, row p = logits after feeding position p.
 import {writeFile} from "node:fs/promises";
 import {generate} from "../../engine/generate.ts";
 import {setQuant} from "../../quant/provider.ts";
