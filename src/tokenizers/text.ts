@@ -1,6 +1,7 @@
 // The text side of a model, whatever its tokenizer: llama2.c's tokenizer.bin, or a GGUF / tokenizer.json vocabulary.
 // Commands and lessons encode a prompt and print a growing sequence through this one interface.
 import {BOS, decodePiece, encode, TextStream, type Tokenizer as Llama2cTokenizer} from "./llama2c.ts";
+import {chatPromptIds, type ChatMessage} from "./chat.ts";
 import type {Tokenizer} from "./tokenizer.ts";
 
 export interface TextCodec {
@@ -14,6 +15,8 @@ export interface TextCodec {
   piece(prev: number, token: number): string;
   /** ends generation (EOS, EOT…) */
   isEnd(token: number): boolean;
+  /** the prompt ids of a conversation through the model's chat template; null when the tokenizer has none */
+  chat: ((messages: readonly ChatMessage[]) => number[]) | null;
 }
 
 export function llama2cText(tok: Llama2cTokenizer): TextCodec {
@@ -23,7 +26,8 @@ export function llama2cText(tok: Llama2cTokenizer): TextCodec {
     encode: (text) => encode(tok, text),
     stream: () => new TextStream(tok),
     piece: (prev, token) => decoder.decode(decodePiece(tok, prev, token)),
-    isEnd: (token) => token === BOS // llama2.c's sequence delimiter, where run.c stops
+    isEnd: (token) => token === BOS, // llama2.c's sequence delimiter, where run.c stops
+    chat: null
   };
 }
 
@@ -46,6 +50,7 @@ export function vocabText(tok: Tokenizer): TextCodec {
       };
     },
     piece: (_prev, token) => decoder.decode(tok.pieceBytes(token, true)),
-    isEnd: (token) => tok.isEog(token)
+    isEnd: (token) => tok.isEog(token),
+    chat: tok.chatTemplate === undefined ? null : (messages) => chatPromptIds(tok.chatTemplate!, tok, messages)
   };
 }

@@ -5,7 +5,8 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {expect, it} from "vitest";
 import {expectClose} from "../helpers/expect-close.ts";
-import {describeWithFixtures, fixturePath, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
+import {bytesSource, encodeGguf, readGguf, readTensorBytes} from "../../src/model-files/gguf/index.ts";
+import {describeWithFixtures, fixturePath, readFixture, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
 import {glassbox} from "./helpers.ts";
 
 /** float32 engine vs llama.cpp on F32 weights (test/engine/gguf.test.ts measures it) */
@@ -54,6 +55,37 @@ describeWithFixtures("gguf", "glassbox on GGUF files and Hugging Face folders", 
     expect(gguf.status, gguf.stderr).toBe(0);
     expect(gguf.stdout).toMatch(/^Once upon a time/);
     expect(gguf.stdout).toBe(bin.stdout);
+  });
+
+  it("generate --user renders the file's chat template and prints the reply; a file without one is refused", async () => {
+    // stories260K with a chat template that writes the message as it is: the reply is the prompt's continuation
+    const source = bytesSource(readFixture("gguf", "stories260K.f32.gguf"));
+    const gguf = await readGguf(source);
+    const tensors = await Promise.all(
+      gguf.tensors.map(async (t) => ({
+        name: t.name,
+        type: t.type.name,
+        shape: t.shape,
+        data: await readTensorBytes(source, t)
+      }))
+    );
+    const template = "{% for m in messages %}{{ m.content }}{% endfor %}";
+    const metadata = [
+      ...gguf.metadata.entries,
+      {key: "tokenizer.chat_template", type: "string" as const, value: template}
+    ];
+    const path = join(tmp(), "chat.gguf");
+    writeFileSync(path, Buffer.concat(encodeGguf({metadata, tensors})));
+    const greedy = ["--temperature", "0", "--steps", "30"];
+    const chat = glassbox("generate", "--model", path, "--user", "Once upon a time", ...greedy);
+    const plain = glassbox("generate", "--model", path, "--prompt", "Once upon a time", ...greedy);
+    expect(chat.status, chat.stderr).toBe(0);
+    expect(plain.stdout.startsWith("Once upon a time")).toBe(true);
+    expect(chat.stdout).toBe(plain.stdout.slice("Once upon a time".length));
+    const none = glassbox("generate", "--model", fixturePath("gguf", "stories260K.f32.gguf"), "--user", "Hi");
+    expect(none.stderr).toMatch(
+      /invalid user: GGUF llama.* has no chat template \(tokenizer.chat_template\); use --prompt/
+    );
   });
 
   it("eval and trace run on a GGUF; inspect prints the tensor table and a folder's config", () => {

@@ -44,6 +44,12 @@ describeWithFixtures("tokenizers", "glassbox tokenize", () => {
     const path = join(dir, "tokenizer.json");
     const r = await run("tokenize", "--tokenizer", path, "--file", gpt2 + ".inp");
     expect(trimmedLines(r.stdout)).toEqual(trimmedLines(readFileSync(gpt2 + ".out", "utf8")));
+    const folder = await run("tokenize", "--model", dir, "--file", gpt2 + ".inp"); // a folder: its tokenizer.json
+    expect(folder.stdout).toBe(r.stdout);
+    const empty = mkdtempSync(join(tmpdir(), "glassbox-tokenize-"));
+    expect((await run("tokenize", "--model", empty, "--text", "x")).stderr).toMatch(
+      /has no tokenizer.json; give --tokenizer/
+    );
     expect((await run("tokenize", "--tokenizer", path, "--user", "x")).stderr).toMatch(/has no chat template/);
     const template = "{% for m in messages %}{{ m.role + ': ' + m.content + eos_token }}{% endfor %}";
     writeFileSync(

@@ -1,5 +1,6 @@
-// glassbox generate: prints the prompt and its continuation like run.c, or (--json) one JSON object with the tokens,
-// speed and time split; --logits FILE writes float32 little-endian logits, row p = logits after feeding position p.
+// glassbox generate: prints the prompt and its continuation like run.c (with --user, a chat through the model's
+// template: the reply only), or (--json) one JSON object with the tokens, speed and time split; --logits FILE writes
+// float32 little-endian logits, row p = logits after feeding position p.
 import {writeFile} from "node:fs/promises";
 import {generate} from "../../engine/generate.ts";
 import {setQuant} from "../../quant/provider.ts";
@@ -7,8 +8,28 @@ import {setProfiler} from "../../engine/transformer.ts";
 import type {Command} from "../command.ts";
 import {fitToContext} from "../context.ts";
 import {loadModelFor, requireText} from "../load-model.ts";
-import {toModelOptions} from "../options.ts";
+import {toModelOptions, type RawOptions} from "../options.ts";
+import type {ChatMessage} from "../../tokenizers/chat.ts";
+import type {TextCodec} from "../../tokenizers/text.ts";
 import {refuseSameFile} from "../paths.ts";
+
+/** --user (and --system) as a conversation, or null; refused beside --prompt or --tokens */
+function chatMessages(raw: RawOptions): ChatMessage[] | null {
+  const {user, system} = raw as Record<string, string | undefined>;
+  if (user === undefined) {
+    if (system !== undefined) throw new Error("invalid system: --system needs --user");
+    return null;
+  }
+  if (raw.prompt !== undefined || raw.tokens !== undefined)
+    throw new Error("invalid user: give --user (a chat) or --prompt/--tokens, not both");
+  return [...(system === undefined ? [] : [{role: "system", content: system}]), {role: "user", content: user}];
+}
+
+function chatIds(codec: TextCodec, messages: ChatMessage[], source: string): number[] {
+  if (!codec.chat)
+    throw new Error(`invalid user: ${source} has no chat template (tokenizer.chat_template); use --prompt`);
+  return codec.chat(messages);
+}
 
 /** run.c's default number of steps for a text prompt */
 const DEFAULT_STEPS = 256;
@@ -17,7 +38,16 @@ export const generateCommand: Command = {
   name: "generate",
   summary: "generate text from a prompt, or feed exact tokens and write their logits",
   modelOptions: true,
-  options: [{name: "logits", type: "string", arg: "FILE", help: "write float32 logits (steps × vocab) to FILE"}],
+  options: [
+    {name: "logits", type: "string", arg: "FILE", help: "write float32 logits (steps × vocab) to FILE"},
+    {
+      name: "user",
+      type: "string",
+      arg: "TEXT",
+      help: "a user message through the model's chat template; prints the reply"
+    },
+    {name: "system", type: "string", arg: "TEXT", help: "a system message before --user"}
+  ],
   async run(raw, io) {
     const options = toModelOptions(raw);
     const logitsPath = raw.logits as string | undefined;
@@ -27,8 +57,10 @@ export const generateCommand: Command = {
     try {
       if (options.quant) setQuant(model, options.quant);
       const {seqLen, vocabSize} = model.config;
-      const codec = options.tokens ? running.text : requireText(running, "--prompt");
-      const tokens = options.tokens ?? codec!.encode(options.prompt ?? "");
+      const chat = chatMessages(raw);
+      const codec = options.tokens ? running.text : requireText(running, chat ? "--user" : "--prompt");
+      const tokens =
+        options.tokens ?? (chat ? chatIds(codec!, chat, running.source) : codec!.encode(options.prompt ?? ""));
       const fallback = options.tokens ? tokens.length : DEFAULT_STEPS;
       const {steps, notes} = fitToContext(tokens.length, options.steps, fallback, seqLen);
       for (const note of notes) io.err(`note: ${note}\n`);
@@ -52,6 +84,7 @@ export const generateCommand: Command = {
         if (step.end) break;
         sequence.push(step.next);
         const piece = text.push(step.token, step.next);
+        if (chat && step.forced) continue; // a chat prints the reply, not the template's rendering of the prompt
         printed += piece;
         if (!options.json) io.out(piece);
       }

@@ -1,10 +1,12 @@
-// glassbox tokenize (--model M.gguf | --tokenizer tokenizer.json) (--text T | --file F | --user U [--system S])
+// glassbox tokenize (--model M.gguf|DIR | --tokenizer tokenizer.json) (--text T | --file F | --user U [--system S])
 //   [--no-bos] [--special] [--json]
 // Prints the token ids of a text, BOS added as the vocabulary's add_bos_token says. --file reads llama.cpp's vocab
 // test format (cases separated by lines `__ggml_vocab_test__`) and prints one line of ids per case with add_special
 // and parse_special off, as llama.cpp's test-tokenizer-0 does: `glassbox tokenize --model V.gguf --file V.gguf.inp`
 // gives V.gguf.out. --user/--system render the file's chat template first and parse its special tokens.
-import {readFile} from "node:fs/promises";
+import {existsSync} from "node:fs";
+import {readFile, stat} from "node:fs/promises";
+import {join} from "node:path";
 import {chatPromptIds, type ChatMessage} from "../../tokenizers/chat.ts";
 import {readGgufTokenizer, readHfTokenizer} from "../../tokenizers/files.node.ts";
 import type {Tokenizer} from "../../tokenizers/tokenizer.ts";
@@ -28,7 +30,17 @@ function exactlyOne(raw: RawOptions, names: string[], what: string): string {
 async function tokenizerFor(raw: RawOptions): Promise<Tokenizer> {
   const source = exactlyOne(raw, ["model", "tokenizer"], "tokenizer source");
   const path = str(raw, source)!;
-  return source === "model" ? readGgufTokenizer(path) : readHfTokenizer(path);
+  if (source === "tokenizer") return readHfTokenizer(path);
+  // a Hugging Face folder's tokenizer is its tokenizer.json
+  const isFolder = await stat(path).then(
+    (s) => s.isDirectory(),
+    () => false
+  );
+  if (!isFolder) return readGgufTokenizer(path);
+  const json = join(path, "tokenizer.json");
+  if (!existsSync(json))
+    throw new Error(`${path} has no tokenizer.json; give --tokenizer tokenizer.json from the model's repository`);
+  return readHfTokenizer(json);
 }
 
 function chatMessages(raw: RawOptions): ChatMessage[] {
@@ -49,7 +61,7 @@ export const tokenizeCommand: Command = {
   summary: "the token ids of a text with a GGUF's or a tokenizer.json's tokenizer (llama.cpp's ids)",
   modelOptions: false,
   options: [
-    {name: "model", type: "string", arg: "M", help: "GGUF model or vocabulary file"},
+    {name: "model", type: "string", arg: "M", help: "GGUF model or vocabulary file, or a Hugging Face folder"},
     {
       name: "tokenizer",
       type: "string",
