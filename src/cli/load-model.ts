@@ -18,12 +18,18 @@ import {hfTokenizer} from "../tokenizers/hf.ts";
 import {readHfTokenizer} from "../tokenizers/files.node.ts";
 import {llama2cText, vocabText, type TextCodec} from "../tokenizers/text.ts";
 import type {ModelOptions} from "./options.ts";
+import {setMatrices} from "../engine/transformer.ts";
+import type {LinearMatrix} from "../model-files/matrix-names.ts";
+import {ggmlMatrices, ggufFileMatrices, type FileMatrix} from "../quant/ggml-numerics.ts";
+import {setQuant} from "../quant/provider.ts";
 
 export interface CliModel extends RunningEngine {
   /** the model's text side; null when it has no tokenizer (a folder without tokenizer.json: token ids only) */
   text: TextCodec | null;
   /** what was loaded, for messages: e.g. "GGUF llama, 13 × Q4_K, 5 × F32, 3 × Q6_K" */
   source: string;
+  /** each weight matrix as the file stores it (GGUF models), for llama.cpp's numerics; null otherwise */
+  fileMatrices: ((name: LinearMatrix, layer: number) => FileMatrix) | null;
 }
 
 type LoadOptions = Pick<ModelOptions, "model" | "tokenizer" | "kernels" | "threads" | "ctx">;
@@ -34,7 +40,8 @@ export async function loadModelFor(options: LoadOptions): Promise<CliModel> {
   if (path === undefined) {
     const files = DEFAULT_MODEL_FILES();
     const running = await createModel(files.checkpoint, files.tokenizer, spec);
-    return withinSeqLen({...running, text: llama2cText(running.tokenizer), source: "the built-in model"}, ctx);
+    const model = {...running, text: llama2cText(running.tokenizer), source: "the built-in model", fileMatrices: null};
+    return withinSeqLen(model, ctx);
   }
   const kind = await fileKind(path);
   if (kind === "folder") return loadFolder(path, tokenizer, ctx, spec);
@@ -47,7 +54,13 @@ export async function loadModelFor(options: LoadOptions): Promise<CliModel> {
     throw new Error("invalid tokenizer: missing (--model needs --tokenizer T, the tokenizer.bin exported with it)");
   const files = await readModelFiles(path, tokenizer);
   const running = await createModel(files.checkpoint, files.tokenizer, spec);
-  return withinSeqLen({...running, text: llama2cText(running.tokenizer), source: `llama2.c checkpoint ${path}`}, ctx);
+  const model = {
+    ...running,
+    text: llama2cText(running.tokenizer),
+    source: `llama2.c checkpoint ${path}`,
+    fileMatrices: null
+  };
+  return withinSeqLen(model, ctx);
 }
 
 /** A llama2.c model's context is its header's seq_len: --ctx may only ask for less. */
@@ -86,12 +99,11 @@ async function loadGguf(path: string, ctx: number | undefined, spec: KernelSpec)
   try {
     const gguf = await readGguf(source);
     const {config, extraFloats} = ggufPlan(gguf, ctx);
-    let types = "";
+    let loaded: Awaited<ReturnType<typeof loadGgufModel>> | undefined;
     const engine = await runOnKernels(
       config,
       async (o) => {
-        const loaded = await loadGgufModel(source, {...o, ctx});
-        types = loaded.types;
+        loaded = await loadGgufModel(source, {...o, ctx});
         return loaded.model;
       },
       {...spec, extraBytes: 4 * extraFloats}
@@ -101,7 +113,8 @@ async function loadGguf(path: string, ctx: number | undefined, spec: KernelSpec)
     return {
       ...engine,
       text: hasVocab ? vocabText(tokenizerFromGguf(gguf.metadata)) : null,
-      source: `GGUF ${arch}, ${types}`
+      source: `GGUF ${arch}, ${loaded!.types}`,
+      fileMatrices: ggufFileMatrices(loaded!.file)
     };
   } finally {
     await source.close();
@@ -134,10 +147,24 @@ async function loadFolder(
       : file.tokenizer
         ? vocabText(hfTokenizer(file.tokenizer))
         : null;
-    return {...engine, text, source: `Hugging Face ${file.config.architecture}, ${types}`};
+    return {...engine, text, source: `Hugging Face ${file.config.architecture}, ${types}`, fileMatrices: null};
   } finally {
     await folder.close();
   }
+}
+
+/** The weights as the options ask: --act ggml (llama.cpp's numerics on the file's types), --quant, or as loaded. */
+export function applyNumerics(running: CliModel, options: Pick<ModelOptions, "quant" | "ggmlNumerics">): void {
+  if (!options.ggmlNumerics) {
+    if (options.quant) setQuant(running.model, options.quant);
+    return;
+  }
+  if (!running.fileMatrices)
+    throw new Error(
+      `invalid act: ggml needs a GGUF model (its tensor types decide how llama.cpp rounds each product's input); ${running.source} has none`
+    );
+  if (options.quant) throw new Error("invalid act: ggml runs the file's own tensor types; drop --quant and --weights");
+  setMatrices(running.model, ggmlMatrices(running.model, running.fileMatrices));
 }
 
 /** The text side, or an error that says why a text input cannot be used with this model. */

@@ -26,12 +26,18 @@ export const QUANT_OPTIONS: OptionSpec[] = [
     help: "quantize weights, e.g. q4_0, int4:g32:asym, q4_0,token_embd=q8_0,output=fp32"
   },
   {name: "weights", type: "string", arg: "MODE", help: "get_w mode: fp32 | dequant | cached | fused (default cached)"},
-  {name: "act", type: "string", arg: "SPEC", help: "activation quantization: fp32 | q8_0 (default fp32)"}
+  {
+    name: "act",
+    type: "string",
+    arg: "SPEC",
+    help: "activation quantization: fp32 | q8_0 | ggml (a GGUF's own types, rounded as llama.cpp rounds them) (default fp32)"
+  }
 ];
 
 /** The quant settings the flags ask for, validated (throws invalid <name>: <value>), or null when none is given. */
 export function quantSettingsFromRaw(raw: RawOptions): QuantSettingsSpec | null {
-  const {quant, weights, act} = raw as Record<string, string | undefined>;
+  const {quant, weights} = raw as Record<string, string | undefined>;
+  const act = isGgmlAct(raw) ? undefined : (raw.act as string | undefined);
   if (quant === undefined && weights === undefined && act === undefined) return null;
   const spec = {quant, weights, act};
   toQuantSettings(spec);
@@ -159,7 +165,12 @@ export interface ModelOptions {
   json: boolean;
   /** --quant / --weights / --act, validated; null when none is given */
   quant: QuantSettingsSpec | null;
+  /** --act ggml: every product's input rounded to the GGUF weight type's vec_dot_type, as llama.cpp does */
+  ggmlNumerics: boolean;
 }
+
+/** --act ggml: llama.cpp's numerics on a GGUF's own tensor types (a model mode, not a quant setting) */
+const isGgmlAct = (raw: RawOptions) => typeof raw.act === "string" && raw.act.trim().toLowerCase() === "ggml";
 
 /** Normalizes the shared model options: defaults, ranges, and the combinations that make no sense. */
 export function toModelOptions(raw: RawOptions): ModelOptions {
@@ -203,7 +214,8 @@ export function toModelOptions(raw: RawOptions): ModelOptions {
     kernels: toKernelSet((raw.kernels as string | undefined) ?? "wasm"),
     threads: toThreads(raw),
     json: raw.json === true,
-    quant: quantSettingsFromRaw(raw)
+    quant: quantSettingsFromRaw(raw),
+    ggmlNumerics: isGgmlAct(raw)
   };
 }
 

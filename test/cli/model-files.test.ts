@@ -41,6 +41,26 @@ describeWithFixtures("gguf", "glassbox on GGUF files and Hugging Face folders", 
       expectClose(got, logits, {atol: LOGITS_ATOL}, what);
     });
 
+  it("generate --act ggml --logits F on a quantized GGUF gives llama.cpp's logits (before its first rounding flip)", () => {
+    const {tokens, logits, V} = reference("gguf", "rand-256.q4_k_m");
+    const out = join(tmp(), "logits.f32");
+    const model = fixturePath("gguf", "rand-256.q4_k_m.gguf");
+    const run = glassbox("generate", "--model", model, "--tokens", tokens.join(","), "--act", "ggml", "--logits", out);
+    expect(run.status, run.stderr).toBe(0);
+    const bytes = readFileSync(out);
+    expectClose(
+      new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4),
+      logits,
+      {atol: LOGITS_ATOL},
+      "q4_k_m"
+    );
+    expect(V).toBe(512);
+    const builtIn = glassbox("generate", "--act", "ggml", "--tokens", "1,2");
+    expect(builtIn.stderr).toMatch(/invalid act: ggml needs a GGUF model/);
+    const both = glassbox("generate", "--model", model, "--act", "ggml", "--quant", "q8_0", "--tokens", "1,2");
+    expect(both.stderr).toMatch(/invalid act: ggml runs the file's own tensor types; drop --quant/);
+  });
+
   it("generate --prompt on a GGUF tokenizes with the file's vocabulary: the same greedy text as the llama2.c files", () => {
     const prompt = ["--prompt", "Once upon a time", "--temperature", "0", "--steps", "40"];
     const gguf = glassbox("generate", "--model", fixturePath("gguf", "stories260K.f32.gguf"), ...prompt);

@@ -49,6 +49,10 @@ export const evalCommand: Command = {
   ],
   async run(raw, io) {
     const options = toModelOptions(raw);
+    if (options.ggmlNumerics)
+      throw new Error(
+        "invalid act: ggml (eval scores a --quant spec against fp32; for llama.cpp's numerics on a GGUF use generate --act ggml --logits F)"
+      );
     if (typeof raw.text !== "string") throw new Error("invalid text: missing (--text FILE)");
     const by = raw.sensitivity;
     if (by !== undefined && by !== "matrix" && by !== "layer") throw new Error(`invalid sensitivity: ${by}`);

@@ -3,11 +3,10 @@
 // float32 little-endian logits, row p = logits after feeding position p.
 import {writeFile} from "node:fs/promises";
 import {generate} from "../../engine/generate.ts";
-import {setQuant} from "../../quant/provider.ts";
 import {setProfiler} from "../../engine/transformer.ts";
 import type {Command} from "../command.ts";
 import {fitToContext} from "../context.ts";
-import {loadModelFor, requireText} from "../load-model.ts";
+import {applyNumerics, loadModelFor, requireText} from "../load-model.ts";
 import {toModelOptions, type RawOptions} from "../options.ts";
 import type {ChatMessage} from "../../tokenizers/chat.ts";
 import type {TextCodec} from "../../tokenizers/text.ts";
@@ -55,7 +54,7 @@ export const generateCommand: Command = {
     const running = await loadModelFor(options);
     const {model} = running;
     try {
-      if (options.quant) setQuant(model, options.quant);
+      applyNumerics(running, options);
       const {seqLen, vocabSize} = model.config;
       const chat = chatMessages(raw);
       const codec = options.tokens ? running.text : requireText(running, chat ? "--user" : "--prompt");

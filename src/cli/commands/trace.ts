@@ -18,13 +18,12 @@ import {generate} from "../../engine/generate.ts";
 import type {HookKey, HookName} from "../../engine/hooks/names.ts";
 import {runWithCache} from "../../engine/hooks/run.ts";
 import type {TextCodec} from "../../tokenizers/text.ts";
-import {setMatrices, setProfiler, type Transformer} from "../../engine/transformer.ts";
+import {setProfiler, type Transformer} from "../../engine/transformer.ts";
 import {toQuantSettings} from "../../quant/modes.ts";
-import {quantMatrices} from "../../quant/provider.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
 import {fitToContext} from "../context.ts";
-import {loadModelFor, requireText} from "../load-model.ts";
+import {applyNumerics, loadModelFor, requireText} from "../load-model.ts";
 import {refuseSameFile} from "../paths.ts";
 import {toInt, toModelOptions, toTokenList, type ModelOptions, type RawOptions} from "../options.ts";
 
@@ -134,7 +133,7 @@ export const traceCommand: Command = {
           throw new Error(`invalid layers: ${l} (the model has ${config.nLayers} layers: 0..${config.nLayers - 1})`);
       }
       const settings = quant ? toQuantSettings(quant) : null;
-      if (quant) setMatrices(model, quantMatrices(model, quant));
+      applyNumerics(running, options);
       const prompt = options.tokens ?? requireText(running, "--prompt").encode(options.prompt ?? "");
       const fallback = options.tokens ? prompt.length : DEFAULT_STEPS;
       const {steps, notes} = fitToContext(prompt.length, options.steps, fallback, config.seqLen);
@@ -149,7 +148,9 @@ export const traceCommand: Command = {
 
       const run: RunInfo = {
         model: {name: options.model ? basename(options.model) : "built-in default", config: {...config}},
-        quant: settings && {quant: formatQuantSpec(settings.quant), weights: settings.weights, act: settings.act},
+        quant: options.ggmlNumerics
+          ? {quant: `as in the file (${running.source})`, weights: "dequant", act: "ggml"}
+          : settings && {quant: formatQuantSpec(settings.quant), weights: settings.weights, act: settings.act},
         seed: options.temperature > 0 ? options.seed : null
       };
       const written: Record<string, {path: string; rows: number; bytes: number}> = {};
