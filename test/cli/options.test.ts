@@ -42,6 +42,7 @@ describe("cli options", () => {
     expect(toModelOptions({})).toEqual({
       model: undefined,
       tokenizer: undefined,
+      ctx: undefined,
       prompt: undefined,
       tokens: undefined,
       steps: undefined,
@@ -52,6 +53,7 @@ describe("cli options", () => {
       threads: 1,
       json: false,
       quant: null,
+      ggmlNumerics: false,
       sampler: {
         temperature: 1,
         topP: 0.9,
@@ -69,6 +71,8 @@ describe("cli options", () => {
     expect(() => toModelOptions({threads: "17"})).toThrow("invalid threads: 17");
     expect(() => toModelOptions({"top-p": "1.5"})).toThrow("invalid top-p: 1.5");
     expect(() => toModelOptions({seed: "0"})).toThrow("invalid seed: 0");
+    expect(() => toModelOptions({ctx: "0"})).toThrow("invalid ctx: 0");
+    expect(toModelOptions({act: "GGML"})).toMatchObject({quant: null, ggmlNumerics: true});
     expect(() => toModelOptions({threads: "two"})).toThrow("invalid threads: two");
     expect(() => toModelOptions({tokens: "1,x"})).toThrow("invalid tokens: 1,x");
     expect(() => toModelOptions({prompt: "a", tokens: "1"})).toThrow(
