@@ -30,6 +30,12 @@ export interface Codec {
   readonly headerBytes: number;
   /** bits per weight of whole blocks, scales included (the header is counted by the matrix) */
   readonly bpw: number;
+  /**
+   * Set when the blocks run across rows: a K-quant on rows its super-block does not divide, which ggml cannot store,
+   * simulated as one run of rows·cols values (see matrix.ts). The sentence every view shows beside such a matrix:
+   * "simulated: llama.cpp would store this tensor as <fallback>".
+   */
+  readonly simulated?: string;
   /** per-tensor formats: computes the statistics over all quantized values w and writes them at out[0..headerBytes) */
   writeHeader?(out: Uint8Array, w: Float32Array, rows: number, cols: number): void;
   /** quantizes nBlocks·blockSize values x[xo..] into nBlocks blocks at out[o..] (header already written) */
