@@ -1,0 +1,66 @@
+// glassbox quantize --format <K-quant | iq4_nl> against ggml's shared vectors (issue 17): the bytes written to --out and
+// --dequant are ggml's, through the command line exactly as a user runs it; rows the super-block does not divide are
+// simulated and say so.
+import {mkdtempSync, readFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {expect, it} from "vitest";
+import {main} from "../../src/cli/main.ts";
+import {describeWithFixtures, fixturePath, readFixture} from "../helpers/fixtures.ts";
+
+const CASES = ["gaussian-4096", "cosine-4096", "edge-256"];
+/** the format as typed (upper case is accepted) and the fixtures' type name */
+const FORMATS: [string, string][] = [
+  ["q2_k", "q2_K"],
+  ["Q3_K", "q3_K"],
+  ["q4_k", "q4_K"],
+  ["Q5_K", "q5_K"],
+  ["q6_k", "q6_K"],
+  ["IQ4_NL", "iq4_nl"]
+];
+
+async function glassbox(...args: string[]) {
+  const run = {status: 0, stdout: "", stderr: ""};
+  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
+  return run;
+}
+
+/** index of the first differing byte, -1 when equal (lengths included) */
+function firstDifference(a: Uint8Array, b: Uint8Array): number {
+  if (a.length !== b.length) return Math.min(a.length, b.length);
+  return a.findIndex((v, i) => v !== b[i]);
+}
+
+describeWithFixtures("ggml", "glassbox quantize --format <K-quant | iq4_nl> on ggml's vectors", () => {
+  const dir = mkdtempSync(join(tmpdir(), "glassbox-kquant-"));
+  for (const c of CASES) {
+    for (const [format, type] of FORMATS) {
+      it(`glassbox quantize --format ${format} --in ${c}.input.f32 writes ggml's blocks and dequantized values`, async () => {
+        const out = join(dir, `${c}.${type}.blocks`);
+        const dequant = join(dir, `${c}.${type}.dequant.f32`);
+        const input = fixturePath("ggml", `${c}.input.f32`);
+        const run = await glassbox("quantize", "--format", format, "--in", input, "--out", out, "--dequant", dequant);
+        expect(run.status, run.stderr).toBe(0);
+        expect(run.stdout).toMatch(new RegExp(`^${format.toLowerCase()}: 1 × \\d+ values`));
+        expect(run.stdout).not.toContain("simulated");
+        const blocks = new Uint8Array(readFileSync(out));
+        expect(firstDifference(blocks, readFixture("ggml", `${c}.${type}.blocks`)), "first differing byte").toBe(-1);
+        const y = new Uint8Array(readFileSync(dequant));
+        expect(firstDifference(y, readFixture("ggml", `${c}.${type}.dequant.f32`)), "first differing byte").toBe(-1);
+      });
+    }
+  }
+  for (const [format, type] of FORMATS.slice(0, 5)) {
+    it(`glassbox quantize --format ${format} --row 64 simulates one flat run: ggml's bytes, and the note says so`, async () => {
+      const out = join(dir, `row64.${type}.blocks`);
+      const input = fixturePath("ggml", "gaussian-4096.input.f32");
+      const run = await glassbox("quantize", "--format", format, "--in", input, "--row", "64", "--out", out, "--json");
+      expect(run.status, run.stderr).toBe(0);
+      const summary = JSON.parse(run.stdout);
+      expect([summary.rows, summary.cols, summary.tailValuesPerRow]).toEqual([64, 64, 0]);
+      expect(summary.note).toMatch(/^simulated: llama\.cpp would store this tensor as (iq4_nl|q5_0|q5_1|q8_0) \(rows/);
+      const blocks = new Uint8Array(readFileSync(out));
+      expect(firstDifference(blocks, readFixture("ggml", `gaussian-4096.${type}.blocks`))).toBe(-1);
+    });
+  }
+});
