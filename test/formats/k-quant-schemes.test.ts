@@ -2,6 +2,7 @@
 // K-quant on rows its 256-value super-block does not divide, with the type llama.cpp would store instead.
 import {describe, expect, it} from "vitest";
 import {dequantizeMatrix, dequantizeRow, matvecQuant, quantizeMatrix, tailNote} from "../../src/formats/matrix.ts";
+import {subBlockLevels} from "../../src/formats/k-quants.ts";
 import {SCHEMES, toFormat} from "../../src/formats/schemes.ts";
 import {formatQuantSpec, parseQuantSpec} from "../../src/quant/spec.ts";
 import {expectClose} from "../helpers/expect-close.ts";
@@ -103,5 +104,44 @@ describe("quantizeMatrix(simulated K-quant, w, rows, cols): one flat run of supe
     const out = new Float32Array(rows);
     matvecQuant(out, x, q);
     expectClose(out, ref, {atol: FLAT_MATVEC_RTOL * Math.max(...ref.map(Math.abs))});
+  });
+});
+
+describe("codec.subBlocks.read(src, so): a K-quant super-block's stored scales", () => {
+  for (const [name] of K_FORMATS) {
+    it(`${name}: every dequantized value is a level of its sub-block, d·sc_j·q − dmin·m_j, exactly`, () => {
+      const codec = toFormat(name).codec(1, 4096);
+      const w = gaussian(4096, 0.02, 12);
+      const q = quantizeMatrix(codec, w, 1, 4096);
+      const y = new Float32Array(4096);
+      dequantizeMatrix(y, q);
+      const {size, read} = codec.subBlocks!;
+      let codesUsed = 0;
+      for (let b = 0; b < 16; b++) {
+        const s = read(q.data, b * codec.blockBytes);
+        expect(s.scales.length).toBe(256 / size);
+        for (let j = 0; j < 256 / size; j++) {
+          const levels = Array.from(subBlockLevels(s, j));
+          const at = b * 256 + j * size;
+          for (let i = 0; i < size; i++) expect(levels, `value ${at + i}`).toContain(y[at + i]!);
+          codesUsed = Math.max(codesUsed, new Set(y.subarray(at, at + size)).size);
+        }
+      }
+      expect(codesUsed).toBeGreaterThan(1); // the sub-blocks use more than one level: the check can fail
+    });
+  }
+  it("q4_k: the 6-bit sub-scales and sub-mins read back as get_scale_min_k4 packs them", () => {
+    const codec = toFormat("q4_k").codec(1, 256);
+    const out = new Uint8Array(144);
+    codec.quantizeRef(out, 0, cosineData(256), 0, 1);
+    const s = codec.subBlocks!.read(out, 0);
+    // ggml's packing: j < 4 in the low 6 bits of bytes 4+j (scale) and 8+j (min); j ≥ 4 split over bytes 12+j−4 …
+    for (let j = 0; j < 4; j++) expect([s.scales[j], s.mins[j]]).toEqual([out[4 + j]! & 63, out[8 + j]! & 63]);
+    for (let j = 4; j < 8; j++)
+      expect([s.scales[j], s.mins[j]]).toEqual([
+        (out[8 + j]! & 0xf) | ((out[j]! >> 6) << 4),
+        (out[8 + j]! >> 4) | ((out[4 + j]! >> 6) << 4)
+      ]);
+    expect(Math.max(...s.scales)).toBe(63); // d = max scale / 63: the largest sub-scale is 63
   });
 });
