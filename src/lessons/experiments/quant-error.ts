@@ -3,7 +3,7 @@
 // together) and per block of one tensor.
 import {layerViews, type Transformer} from "../../engine/index.ts";
 import {chunkSqnrDb, toFormat, type QuantMatrices} from "../../quant/index.ts";
-import type {MatrixName} from "../../quant/index.ts";
+import type {MatrixName, MatrixReport} from "../../quant/index.ts";
 
 export interface TensorError {
   /** "l0.wq", "emb", "cls" (spec targets) */
@@ -97,7 +97,9 @@ export function blockSqnr(
 ): {sqnr: Float64Array; rows: number; cols: number; blockSize: number} {
   const e = provider.report().find((r) => r.name === name && r.layer === layer);
   if (!e) throw new Error(`invalid matrix: ${name} in layer ${layer}`);
-  const blockSize = e.format === "fp32" ? e.cols : Math.min(e.cols, toFormat(e.format).codec(e.rows, e.cols).blockSize);
+  const codec = e.format === "fp32" ? null : toFormat(e.format).codec(e.rows, e.cols);
+  // a K-quant's grid is per sub-block (its own integer scale and min), so that is its block here
+  const blockSize = codec ? Math.min(e.cols, codec.subBlocks?.size ?? codec.blockSize) : e.cols;
   // a row is cut in blocks; chunks of one row's length keep blocks from spanning rows
   const perRow = Math.ceil(e.cols / blockSize);
   const ref = originalOf(model, name, layer);
@@ -108,4 +110,18 @@ export function blockSqnr(
     sqnr.set(chunkSqnrDb(row(ref), row(approx), blockSize), r * perRow);
   }
   return {sqnr, rows: e.rows, cols: perRow, blockSize};
+}
+
+/**
+ * The matrices of a spec that llama.cpp could not store in their format (K-quants on rows 256 does not divide), grouped
+ * by the sentence their codec carries ("simulated: llama.cpp would store this tensor as q5_0"), spec targets in order.
+ */
+export function simulatedNotes(report: readonly MatrixReport[]): {note: string; targets: string[]}[] {
+  const groups = new Map<string, string[]>();
+  for (const r of report) {
+    if (r.format === "fp32") continue;
+    const note = toFormat(r.format).codec(r.rows, r.cols).simulated;
+    if (note) groups.set(note, [...(groups.get(note) ?? []), targetOf(r.name, r.layer)]);
+  }
+  return [...groups].map(([note, targets]) => ({note, targets}));
 }
