@@ -125,6 +125,21 @@ describe("notebooks/quantization-error.html with a K-quant (issue 17)", () => {
   });
 });
 
+describe("format pickers of the other notebooks with a K-quant (issue 17)", () => {
+  for (const notebook of ["cost-of-get-w.html", "next-token.html", "bring-your-own-model.html"]) {
+    it(`${notebook}?quant=q4_k says the built-in model's tensors are simulated (q5_0 in llama.cpp)`, async () => {
+      const page = await openPage(browser.context, `${base()}${notebook}?quant=q4_k`);
+      await page.idle(120_000);
+      expect(await page.page.locator(".gb-simulated strong").textContent()).toBe(
+        "simulated: llama.cpp would store this tensor as q5_0"
+      );
+      expect(new URL(page.page.url()).searchParams.get("quant")).toBe("q4_k");
+      expect(await page.problems()).toEqual([]);
+      await page.page.close();
+    });
+  }
+});
+
 describe("notebooks/performance-lessons.html", () => {
   it("every experiment runs on its button and shows finite numbers", async () => {
     const page = await openPage(browser.context, `${base()}performance-lessons.html`);

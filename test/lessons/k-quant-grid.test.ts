@@ -9,6 +9,7 @@ import {
   originalOf,
   outlierBlock,
   simulatedNotes,
+  specSimulatedNotes,
   subBlockSize,
   subBlockStrip,
   superBlockGrid,
@@ -32,6 +33,17 @@ describe("K-quants on the built-in model (rows of 64 and 192: simulated)", () =>
     expect(notes[0]!.targets).toContain("cls");
     expect(notes[0]!.targets).not.toContain("emb");
     expect(simulatedNotes(setQuant(model, {quant: "q4_0"}).report())).toEqual([]);
+  });
+
+  it("specSimulatedNotes(config, spec) gives the provider's notes from the shapes alone", () => {
+    for (const quant of ["q4_k,l0=fp32,emb=q8_0", "q2_k,w2=q6_k", "q4_0,l1.wq=q3_k"]) {
+      const report = setQuant(model, {quant, weights: "cached"}).report();
+      expect(specSimulatedNotes(model.config, quant), quant).toEqual(simulatedNotes(report));
+    }
+    expect(specSimulatedNotes(model.config, "q2_k,w2=q6_k").map((n) => n.note)).toEqual([
+      "simulated: llama.cpp would store this tensor as iq4_nl",
+      "simulated: llama.cpp would store this tensor as q8_0"
+    ]);
   });
 
   it("tensorErrors(model, q2_k … q6_k) rises with the bits, every tensor's SQNR finite", () => {

@@ -25,13 +25,6 @@ export {
 export {largeLayerExperiment, type LargeLayerResult, type LayerModeCost} from "./large-layer.ts";
 export {blockGrid, gridStrip, outlierBlock, MAX_LEVELS, type BlockGrid} from "./grid.ts";
 export {subBlockSize, superBlockGrid, subBlockStrip, type SuperBlockGrid} from "./sub-block-grid.ts";
-export {
-  tensorErrors,
-  layerSqnr,
-  blockSqnr,
-  simulatedNotes,
-  targetOf,
-  originalOf,
-  type TensorError
-} from "./quant-error.ts";
+export {tensorErrors, layerSqnr, blockSqnr, targetOf, originalOf, type TensorError} from "./quant-error.ts";
+export {simulatedNotes, specSimulatedNotes, simulatedNotice, type SimulatedNote} from "./simulated.ts";
 export {statList, formatBytes, formatMs, type Stat} from "./stats.ts";

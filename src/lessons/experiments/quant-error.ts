@@ -3,7 +3,7 @@
 // together) and per block of one tensor.
 import {layerViews, type Transformer} from "../../engine/index.ts";
 import {chunkSqnrDb, toFormat, type QuantMatrices} from "../../quant/index.ts";
-import type {MatrixName, MatrixReport} from "../../quant/index.ts";
+import type {MatrixName} from "../../quant/index.ts";
 
 export interface TensorError {
   /** "l0.wq", "emb", "cls" (spec targets) */
@@ -110,18 +110,4 @@ export function blockSqnr(
     sqnr.set(chunkSqnrDb(row(ref), row(approx), blockSize), r * perRow);
   }
   return {sqnr, rows: e.rows, cols: perRow, blockSize};
-}
-
-/**
- * The matrices of a spec that llama.cpp could not store in their format (K-quants on rows 256 does not divide), grouped
- * by the sentence their codec carries ("simulated: llama.cpp would store this tensor as q5_0"), spec targets in order.
- */
-export function simulatedNotes(report: readonly MatrixReport[]): {note: string; targets: string[]}[] {
-  const groups = new Map<string, string[]>();
-  for (const r of report) {
-    if (r.format === "fp32") continue;
-    const note = toFormat(r.format).codec(r.rows, r.cols).simulated;
-    if (note) groups.set(note, [...(groups.get(note) ?? []), targetOf(r.name, r.layer)]);
-  }
-  return [...groups].map(([note, targets]) => ({note, targets}));
 }
