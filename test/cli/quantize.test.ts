@@ -1,10 +1,10 @@
 // glassbox quantize --format <K-quant | iq4_nl> against ggml's shared vectors (issue 17): the bytes written to --out and
 // --dequant are ggml's, through the command line exactly as a user runs it; rows the super-block does not divide are
-// simulated and say so.
+// simulated and say so, there and in the commands that run the model with --quant.
 import {mkdtempSync, readFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {expect, it} from "vitest";
+import {describe, expect, it} from "vitest";
 import {main} from "../../src/cli/main.ts";
 import {describeWithFixtures, fixturePath, readFixture} from "../helpers/fixtures.ts";
 
@@ -63,4 +63,25 @@ describeWithFixtures("ggml", "glassbox quantize --format <K-quant | iq4_nl> on g
       expect(firstDifference(blocks, readFixture("ggml", `gaussian-4096.${type}.blocks`))).toBe(-1);
     });
   }
+});
+
+describe("glassbox generate / eval --quant <K-quant> on the built-in model (rows of 64 and 192)", () => {
+  const simulated = "note: simulated: llama.cpp would store this tensor as";
+  it("glassbox generate --quant q4_k,w2=q6_k notes on stderr what llama.cpp would store, stdout unchanged", async () => {
+    const run = await glassbox("generate", "--quant", "q4_k,w2=q6_k", "--steps", "3", "--temperature", "0", "--json");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`${simulated} q5_0 (26 of 30 matrices)\n`);
+    expect(run.stderr).toContain(`${simulated} q8_0 (4 of 30 matrices)\n`);
+    expect(() => JSON.parse(run.stdout)).not.toThrow();
+  });
+  it("glassbox generate --quant q4_0 and --quant q4_k --weights fp32 print no such note", async () => {
+    for (const args of [
+      ["--quant", "q4_0"],
+      ["--quant", "q4_k", "--weights", "fp32"]
+    ]) {
+      const run = await glassbox("generate", ...args, "--steps", "2", "--temperature", "0");
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).not.toContain("simulated");
+    }
+  });
 });

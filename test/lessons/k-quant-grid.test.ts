@@ -3,16 +3,15 @@
 // from its bytes.
 import {describe, expect, it} from "vitest";
 import {loadDefaultModel} from "../../src/engine/index.ts";
-import {setQuant, sqnrDb} from "../../src/quant/index.ts";
+import {setQuant, simulatedNotes, specSimulatedNotes, sqnrDb} from "../../src/quant/index.ts";
 import {
   blockSqnr,
   originalOf,
   outlierBlock,
-  simulatedNotes,
-  specSimulatedNotes,
   subBlockSize,
   subBlockStrip,
   superBlockGrid,
+  targetOf,
   tensorErrors
 } from "../../src/lessons/experiments/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
@@ -28,10 +27,11 @@ describe("K-quants on the built-in model (rows of 64 and 192: simulated)", () =>
     const notes = simulatedNotes(provider.report());
     expect(notes.map((n) => n.note)).toEqual(["simulated: llama.cpp would store this tensor as q5_0"]);
     // layers 1.. (7 matrices each) and the classifier (q4_k: the spec names only emb), not the q8_0 embedding
-    expect(notes[0]!.targets).toHaveLength((model.config.nLayers - 1) * 7 + 1);
-    expect(notes[0]!.targets).toContain("l1.wq");
-    expect(notes[0]!.targets).toContain("cls");
-    expect(notes[0]!.targets).not.toContain("emb");
+    const targets = notes[0]!.matrices.map(({name, layer}) => targetOf(name, layer));
+    expect(targets).toHaveLength((model.config.nLayers - 1) * 7 + 1);
+    expect(targets).toContain("l1.wq");
+    expect(targets).toContain("cls");
+    expect(targets).not.toContain("emb");
     expect(simulatedNotes(setQuant(model, {quant: "q4_0"}).report())).toEqual([]);
   });
 

@@ -19,6 +19,7 @@ import type {Command} from "../command.ts";
 import {loadModelFor} from "../load-model.ts";
 import {toInt, toModelOptions} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";
+import {simulatedNoteLines} from "../simulated.ts";
 
 /** activation capture holds every hook of one prefill: keep the text it runs on short */
 const ACTIVATION_TOKENS = 64;
@@ -66,6 +67,7 @@ export const evalCommand: Command = {
     const running = await loadModelFor(options);
     const {model, tokenizer} = running;
     try {
+      for (const line of simulatedNoteLines(model.config, spec)) io.err(line);
       const tokens = encode(tokenizer, text);
       if (tokens.length < 2)
         throw new Error(`invalid text: ${path} is empty (scoring needs at least one token of text after BOS)`);

@@ -10,6 +10,7 @@ import {fitToContext} from "../context.ts";
 import {loadModelFor} from "../load-model.ts";
 import {toModelOptions} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";
+import {simulatedNoteLines} from "../simulated.ts";
 
 /** run.c's default number of steps for a text prompt */
 const DEFAULT_STEPS = 256;
@@ -27,6 +28,7 @@ export const generateCommand: Command = {
     const {model, tokenizer} = running;
     try {
       if (options.quant) setQuant(model, options.quant);
+      for (const line of simulatedNoteLines(model.config, options.quant)) io.err(line);
       const {seqLen, vocabSize} = model.config;
       const tokens = options.tokens ?? encode(tokenizer, options.prompt ?? "");
       const fallback = options.tokens ? tokens.length : DEFAULT_STEPS;
