@@ -1,7 +1,7 @@
 // glassbox quantize --format <K-quant | iq4_nl> against ggml's shared vectors (issue 17): the bytes written to --out and
 // --dequant are ggml's, through the command line exactly as a user runs it; rows the super-block does not divide are
 // simulated and say so, there and in the commands that run the model with --quant.
-import {mkdtempSync, readFileSync} from "node:fs";
+import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
@@ -73,6 +73,14 @@ describe("glassbox generate / eval --quant <K-quant> on the built-in model (rows
     expect(run.stderr).toContain(`${simulated} q5_0 (26 of 30 matrices)\n`);
     expect(run.stderr).toContain(`${simulated} q8_0 (4 of 30 matrices)\n`);
     expect(() => JSON.parse(run.stdout)).not.toThrow();
+  });
+  it("glassbox eval --quant q2_k notes that llama.cpp would store iq4_nl", async () => {
+    const text = join(mkdtempSync(join(tmpdir(), "glassbox-kquant-")), "story.txt");
+    writeFileSync(text, "Once upon a time, there was a little girl named Lily. She loved to play outside.");
+    const run = await glassbox("eval", "--text", text, "--quant", "q2_k", "--json");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toBe(`${simulated} iq4_nl (30 of 30 matrices)\n`);
+    expect(JSON.parse(run.stdout).quant).toBe("q2_k");
   });
   it("glassbox generate --quant q4_0 and --quant q4_k --weights fp32 print no such note", async () => {
     for (const args of [
