@@ -19,6 +19,28 @@ export interface Q8Vector {
   blocks: Uint8Array;
 }
 
+/**
+ * The stored scales of one K-quant super-block, sub-block by sub-block: sub-block j covers values
+ * [j·size, (j+1)·size) of the super-block, and its grid is level(q) = d·sc_j·q − dmin·m_j for q ∈ [qmin, qmax].
+ */
+export interface SubBlockScales {
+  /** the fp16 super-block scale of the sub-scales */
+  d: number;
+  /** the fp16 super-block scale of the sub-mins (0 for the symmetric Q3_K and Q6_K) */
+  dmin: number;
+  /** (sub-blocks,) the integer sub-scale as the dequantizer uses it (Q3_K: the stored 6-bit s − 32) */
+  scales: Int32Array;
+  /** (sub-blocks,) the integer sub-min (all 0 for Q3_K and Q6_K) */
+  mins: Int32Array;
+  /** bits of a stored sub-scale / sub-min */
+  scaleBits: number;
+  /** the sub-scales are signed (Q3_K's s − 32, Q6_K's int8), and there are no sub-mins */
+  signed: boolean;
+  /** the code range of a value */
+  qmin: number;
+  qmax: number;
+}
+
 export interface Codec {
   /** canonical spec text of this format, e.g. "q4_0", "int4:g32:asym" */
   readonly name: string;
@@ -30,6 +52,14 @@ export interface Codec {
   readonly headerBytes: number;
   /** bits per weight of whole blocks, scales included (the header is counted by the matrix) */
   readonly bpw: number;
+  /** K-quants: the sub-blocks that each have their own scale (and min), and how to read them from a block's bytes */
+  readonly subBlocks?: {readonly size: number; read(src: Uint8Array, so: number): SubBlockScales};
+  /**
+   * Set when the blocks run across rows: a K-quant on rows its super-block does not divide, which ggml cannot store,
+   * simulated as one run of rows·cols values (see matrix.ts). The sentence every view shows beside such a matrix:
+   * "simulated: llama.cpp would store this tensor as <fallback>".
+   */
+  readonly simulated?: string;
   /** per-tensor formats: computes the statistics over all quantized values w and writes them at out[0..headerBytes) */
   writeHeader?(out: Uint8Array, w: Float32Array, rows: number, cols: number): void;
   /** quantizes nBlocks·blockSize values x[xo..] into nBlocks blocks at out[o..] (header already written) */

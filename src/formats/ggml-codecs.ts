@@ -31,6 +31,35 @@ export const GGML_CODECS: ReadonlyMap<string, Codec> = new Map([
   ["IQ4_NL", iq4_nl]
 ]);
 
+/**
+ * llama-quantize's replacement for a K-quant whose super-block of 256 does not divide the rows (llama-quant.cpp
+ * c392e5094, llama_tensor_get_type): the type it stores instead, by ggml type name.
+ */
+export const GGML_FALLBACK: ReadonlyMap<string, string> = new Map([
+  ["Q2_K", "IQ4_NL"],
+  ["Q3_K", "IQ4_NL"],
+  ["Q4_K", "Q5_0"],
+  ["Q5_K", "Q5_1"],
+  ["Q6_K", "Q8_0"]
+]);
+
+/**
+ * The type llama-quantize stores instead of `type` for rows of rowLength values its block does not divide: the
+ * fallback, or F16 when the fallback's block of 32 does not divide them either; undefined when `type` has none
+ * (llama-quantize stops: "Unsupported tensor size encountered").
+ */
+export function ggmlFallback(type: string, rowLength: number): string | undefined {
+  const next = GGML_FALLBACK.get(type);
+  if (next === undefined) return undefined;
+  return rowLength % GGML_CODECS.get(next)!.blockSize === 0 ? next : "F16";
+}
+
+/** The ggml type name of one of the codecs above (undefined for any other codec). */
+export function ggmlTypeOf(codec: Codec): string | undefined {
+  for (const [type, c] of GGML_CODECS) if (c === codec) return type;
+  return undefined;
+}
+
 /** Every ggml type name that can be decoded to float32. */
 export const DECODABLE_GGML_TYPES: readonly string[] = ["F32", ...GGML_CODECS.keys()];
 

@@ -6,7 +6,7 @@
 // rounded once to float32, is the float32 result), and sums are accumulated in C's sequential order.
 // Importance weights: make_qx_quants and make_qkx2_quants take their per-value weights from the caller (the reference
 // quantizers derive them from x), so an importance-matrix variant passes other weights into the same searches.
-import type {Codec} from "./codec.ts";
+import type {Codec, SubBlockScales} from "./codec.ts";
 import {writeF16} from "./fp16.ts";
 
 const fr = Math.fround;
@@ -366,3 +366,31 @@ export function dotByDequant(
   return sum;
 }
 const dotScratch = new Float32Array(QK_K);
+
+/** SubBlockScales from per-sub-block readers of one super-block's bytes (the K-quant files' `subBlocks.read`). */
+export function subBlockScales(
+  count: number,
+  d: number,
+  dmin: number,
+  scale: (j: number) => number,
+  min: (j: number) => number,
+  bits: {scaleBits: number; signed: boolean; qmin: number; qmax: number}
+): SubBlockScales {
+  return {
+    d,
+    dmin,
+    scales: Int32Array.from({length: count}, (_, j) => scale(j)),
+    mins: Int32Array.from({length: count}, (_, j) => min(j)),
+    ...bits
+  };
+}
+
+/**
+ * (qmax − qmin + 1,) the levels of sub-block j, in code order, computed as the dequantizers do: dl = fp32(d·sc),
+ * ml = fp32(dmin·m), level = fp32(fp32(dl·q) − ml).
+ */
+export function subBlockLevels(s: SubBlockScales, j: number): Float32Array {
+  const dl = fr(s.d * s.scales[j]!);
+  const ml = fr(s.dmin * s.mins[j]!);
+  return Float32Array.from({length: s.qmax - s.qmin + 1}, (_, i) => fr(fr(dl * (s.qmin + i)) - ml));
+}

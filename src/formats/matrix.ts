@@ -3,6 +3,11 @@
 // the floor(cols / blockSize) whole blocks of each row and keep the last cols % blockSize values in float32 (`tail`),
 // and `tailNote` says so. Storage: data = [codec header] then rows × (blocksPerRow · blockBytes) bytes; tail =
 // (rows, tailLen) float32.
+// A `simulated` codec (a K-quant on rows its 256-value super-block does not divide: every row of the built-in model)
+// runs its blocks across rows instead: W is one run of rows·cols values in ceil(rows·cols / blockSize) blocks, the last
+// one padded with zeros (an all-zero sub-block costs a K-quant nothing: scale and min 0), and no float32 tail. When
+// rows·cols is a multiple of the block these are the bytes ggml writes for the same values as one long row.
+// Storage: data = nBlocks · blockBytes bytes; blocksPerRow and rowBytes are then fractional (cols / blockSize).
 import type {Codec, Q8Vector} from "./codec.ts";
 
 export interface QuantizedMatrix {
@@ -19,10 +24,26 @@ export interface QuantizedMatrix {
   data: Uint8Array;
   /** (rows, tailLen) float32 values no block covers */
   tail: Float32Array;
+  /** blocks run across rows (codec.simulated): data is one run of blocks over all rows·cols values */
+  flat: boolean;
+}
+
+/** The flat run: w (rows·cols,) zero-padded to whole blocks, quantized as one sequence of blocks. */
+function quantizeFlat(codec: Codec, w: Float32Array, rows: number, cols: number): QuantizedMatrix {
+  const bs = codec.blockSize;
+  const nBlocks = Math.ceil(w.length / bs);
+  const run = w.length === nBlocks * bs ? w : new Float32Array(nBlocks * bs);
+  if (run !== w) run.set(w);
+  const data = new Uint8Array(nBlocks * codec.blockBytes);
+  codec.quantizeRef(data, 0, run, 0, nBlocks);
+  const blocksPerRow = cols / bs;
+  const rowBytes = blocksPerRow * codec.blockBytes;
+  return {codec, rows, cols, blocksPerRow, rowBytes, tailLen: 0, data, tail: new Float32Array(0), flat: true};
 }
 
 export function quantizeMatrix(codec: Codec, w: Float32Array, rows: number, cols: number): QuantizedMatrix {
   if (w.length !== rows * cols) throw new Error(`invalid matrix size: ${w.length} values for ${rows}×${cols}`);
+  if (codec.simulated !== undefined) return quantizeFlat(codec, w, rows, cols);
   const blocksPerRow = Math.floor(cols / codec.blockSize);
   const rowBytes = blocksPerRow * codec.blockBytes;
   const tailLen = cols - blocksPerRow * codec.blockSize;
@@ -33,7 +54,7 @@ export function quantizeMatrix(codec: Codec, w: Float32Array, rows: number, cols
     codec.quantizeRef(data, codec.headerBytes + r * rowBytes, w, r * cols, blocksPerRow);
     tail.set(w.subarray(r * cols + cols - tailLen, (r + 1) * cols), r * tailLen);
   }
-  return {codec, rows, cols, blocksPerRow, rowBytes, tailLen, data, tail};
+  return {codec, rows, cols, blocksPerRow, rowBytes, tailLen, data, tail, flat: false};
 }
 
 /** Packed bytes plus float32 tail bytes: what the matrix really occupies. */
@@ -46,18 +67,61 @@ export function matrixBpw(q: QuantizedMatrix): number {
   return (quantizedBytes(q) * 8) / (q.rows * q.cols);
 }
 
-/** A sentence for matrices with a float32 tail, or null when every value is in a block. */
+/**
+ * A sentence for matrices whose rows the block does not divide (a float32 tail, or a simulated flat run: it starts
+ * with the codec's "simulated: llama.cpp would store this tensor as …"), or null when every row is whole blocks.
+ */
 export function tailNote(q: QuantizedMatrix): string | null {
-  if (q.tailLen === 0) return null;
   const {blockSize} = q.codec;
+  if (q.flat) {
+    const n = q.rows * q.cols;
+    const nBlocks = Math.ceil(n / blockSize);
+    const pad = nBlocks * blockSize - n;
+    return (
+      `${q.codec.simulated} (rows of ${q.cols} are not a multiple of ${q.codec.name}'s super-block of ${blockSize}: ` +
+      `quantized as one run of ${n} values in ${nBlocks} super-blocks${pad ? `, the last padded with ${pad} zeros` : ""})`
+    );
+  }
+  if (q.tailLen === 0) return null;
   return (
     `rows of ${q.cols} are not a multiple of ${q.codec.name}'s block of ${blockSize}: ` +
     `${q.blocksPerRow * blockSize} values per row quantized, the last ${q.tailLen} kept in float32`
   );
 }
 
+/** (n,) scratch for the blocks a flat row spans, grown on demand */
+let flatScratch = new Float32Array(0);
+
+/** Row r of a flat matrix: the blocks holding values [r·cols, (r+1)·cols) of the run, dequantized, then sliced. */
+function dequantizeFlatRow(out: Float32Array, q: QuantizedMatrix, r: number): void {
+  const {codec, cols} = q;
+  const bs = codec.blockSize;
+  const first = Math.floor((r * cols) / bs);
+  const count = Math.floor(((r + 1) * cols - 1) / bs) - first + 1;
+  if (flatScratch.length < count * bs) flatScratch = new Float32Array(count * bs);
+  codec.dequantize(flatScratch, 0, q.data, first * codec.blockBytes, count);
+  const o = r * cols - first * bs;
+  for (let j = 0; j < cols; j++) out[j] = flatScratch[o + j]!;
+}
+
+/** (cols,) one row of a flat matrix for the matvecs, grown on demand */
+let flatRowScratch = new Float32Array(0);
+
+/** Flat matrix @ x (cols,) -> out (rows,): each row dequantized (the run's blocks do not align with rows), then dotted. */
+function matvecFlat(out: Float32Array, x: Float32Array, q: QuantizedMatrix): void {
+  if (flatRowScratch.length < q.cols) flatRowScratch = new Float32Array(q.cols);
+  const row = flatRowScratch;
+  for (let r = 0; r < q.rows; r++) {
+    dequantizeFlatRow(row, q, r);
+    let s = 0;
+    for (let j = 0; j < q.cols; j++) s += row[j]! * x[j]!;
+    out[r] = s;
+  }
+}
+
 /** Row r of W, dequantized: out (cols,). */
 export function dequantizeRow(out: Float32Array, q: QuantizedMatrix, r: number): void {
+  if (q.flat) return dequantizeFlatRow(out, q, r);
   const {codec, cols, blocksPerRow, tailLen} = q;
   codec.dequantize(out, 0, q.data, codec.headerBytes + r * q.rowBytes, blocksPerRow);
   for (let j = 0, t = r * tailLen, o = cols - tailLen; j < tailLen; j++) out[o + j] = q.tail[t + j]!;
@@ -65,6 +129,10 @@ export function dequantizeRow(out: Float32Array, q: QuantizedMatrix, r: number):
 
 /** All of W, dequantized: out (rows·cols,). */
 export function dequantizeMatrix(out: Float32Array, q: QuantizedMatrix): void {
+  if (q.flat && (q.rows * q.cols) % q.codec.blockSize === 0) {
+    q.codec.dequantize(out, 0, q.data, 0, (q.rows * q.cols) / q.codec.blockSize);
+    return;
+  }
   for (let r = 0; r < q.rows; r++) dequantizeRow(out.subarray(r * q.cols, (r + 1) * q.cols), q, r);
 }
 
@@ -76,6 +144,7 @@ function tailDot(q: QuantizedMatrix, r: number, x: Float32Array): number {
 
 /** Fused: W (rows, cols) @ x (cols,) -> out (rows,), dequantizing inside each dot product; nothing materialized. */
 export function matvecQuant(out: Float32Array, x: Float32Array, q: QuantizedMatrix): void {
+  if (q.flat) return matvecFlat(out, x, q);
   const {codec, blocksPerRow, rowBytes} = q;
   for (let r = 0, so = codec.headerBytes; r < q.rows; r++, so += rowBytes) {
     out[r] = codec.dot(q.data, so, x, 0, blocksPerRow) + tailDot(q, r, x);
@@ -84,9 +153,11 @@ export function matvecQuant(out: Float32Array, x: Float32Array, q: QuantizedMatr
 
 /**
  * Fused with a Q8_0 activation: W (rows, cols) @ x̃ (cols,) -> out (rows,), where x̃ is x quantized once per matvec.
- * Integer block dots where the format has them (block size a multiple of 32); else the dequantized x̃ in float.
+ * Integer block dots where the format has them (block size a multiple of 32); else (and for a flat matrix) the
+ * dequantized x̃ in float.
  */
 export function matvecQuantQ8(out: Float32Array, xq: Q8Vector, q: QuantizedMatrix): void {
+  if (q.flat) return matvecFlat(out, xq.xq, q);
   const {codec, blocksPerRow, rowBytes} = q;
   const integer = codec.dotQ8 && codec.blockSize % 32 === 0 && blocksPerRow * codec.blockSize <= xq.n;
   for (let r = 0, so = codec.headerBytes; r < q.rows; r++, so += rowBytes) {

@@ -7,7 +7,15 @@
 // q = clamp(nearest_int((x + dmin·m)/(d·sc)), 0, 3) from the stored fp16 values. dequantize: y = (d·sc)·q − dmin·m.
 import type {Codec} from "./codec.ts";
 import {f16Table, writeF16} from "./fp16.ts";
-import {dotByDequant, packTwoBitQuants, makeQkx2Quants, nearestInt, QK_K, type ScaleMin} from "./k-quants.ts";
+import {
+  dotByDequant,
+  packTwoBitQuants,
+  makeQkx2Quants,
+  nearestInt,
+  QK_K,
+  subBlockScales,
+  type ScaleMin
+} from "./k-quants.ts";
 
 const fr = Math.fround;
 const BYTES = 84;
@@ -64,6 +72,17 @@ export const q2_k: Codec = {
   blockBytes: BYTES,
   headerBytes: 0,
   bpw: (BYTES * 8) / QK_K,
+  subBlocks: {
+    size: 16,
+    read(src, so) {
+      const f16 = f16Table();
+      const d = f16[src[so + 80]! | (src[so + 81]! << 8)]!;
+      const dmin = f16[src[so + 82]! | (src[so + 83]! << 8)]!;
+      const scale = (j: number) => src[so + j]! & 0xf;
+      const min = (j: number) => src[so + j]! >> 4;
+      return subBlockScales(16, d, dmin, scale, min, {scaleBits: 4, signed: false, qmin: 0, qmax: 3});
+    }
+  },
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo);
   },

@@ -8,7 +8,7 @@
 // q = clamp(nearest_int(x/(d·(s − 32))), −4, 3) from the stored values. dequantize: y = (d·(s − 32))·q.
 import type {Codec} from "./codec.ts";
 import {f16Table, writeF16} from "./fp16.ts";
-import {dotByDequant, packTwoBitQuants, makeQ3Quants, nearestInt, QK_K} from "./k-quants.ts";
+import {dotByDequant, packTwoBitQuants, makeQ3Quants, nearestInt, QK_K, subBlockScales} from "./k-quants.ts";
 
 const fr = Math.fround;
 const BYTES = 110;
@@ -71,6 +71,14 @@ export const q3_k: Codec = {
   blockBytes: BYTES,
   headerBytes: 0,
   bpw: (BYTES * 8) / QK_K,
+  subBlocks: {
+    size: 16,
+    read(src, so) {
+      const d = f16Table()[src[so + 108]! | (src[so + 109]! << 8)]!;
+      const scale = (j: number) => scaleQ3(src, so + 96, j);
+      return subBlockScales(16, d, 0, scale, () => 0, {scaleBits: 6, signed: true, qmin: -4, qmax: 3});
+    }
+  },
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo);
   },

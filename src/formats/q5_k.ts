@@ -6,7 +6,7 @@
 // dequantize: y = (d·sc)·q − dmin·m.
 import type {Codec} from "./codec.ts";
 import {f16Table} from "./fp16.ts";
-import {dotByDequant, minK4, QK_K, quantizeSuperBlockK4, scaleK4} from "./k-quants.ts";
+import {dotByDequant, minK4, QK_K, quantizeSuperBlockK4, scaleK4, subBlockScales} from "./k-quants.ts";
 
 const BYTES = 176;
 const L = new Uint8Array(QK_K);
@@ -17,6 +17,17 @@ export const q5_k: Codec = {
   blockBytes: BYTES,
   headerBytes: 0,
   bpw: (BYTES * 8) / QK_K,
+  subBlocks: {
+    size: 32,
+    read(src, so) {
+      const f16 = f16Table();
+      const d = f16[src[so]! | (src[so + 1]! << 8)]!;
+      const dmin = f16[src[so + 2]! | (src[so + 3]! << 8)]!;
+      const scale = (j: number) => scaleK4(src, so + 4, j);
+      const min = (j: number) => minK4(src, so + 4, j);
+      return subBlockScales(8, d, dmin, scale, min, {scaleBits: 6, signed: false, qmin: 0, qmax: 31});
+    }
+  },
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) {
       quantizeSuperBlockK4(out, o, x, xo, L, 31, -0.5, 15);

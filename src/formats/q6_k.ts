@@ -8,7 +8,7 @@
 // q = clamp(nearest_int(x/(d·sc)), −32, 31) + 32 from the stored values. dequantize: y = (d·sc)·(q − 32).
 import type {Codec} from "./codec.ts";
 import {f16Table, writeF16} from "./fp16.ts";
-import {dotByDequant, GROUP_MAX_EPS, makeQxQuants, nearestInt, QK_K} from "./k-quants.ts";
+import {dotByDequant, GROUP_MAX_EPS, makeQxQuants, nearestInt, QK_K, subBlockScales} from "./k-quants.ts";
 
 const fr = Math.fround;
 const BYTES = 210;
@@ -61,6 +61,14 @@ export const q6_k: Codec = {
   blockBytes: BYTES,
   headerBytes: 0,
   bpw: (BYTES * 8) / QK_K,
+  subBlocks: {
+    size: 16,
+    read(src, so) {
+      const d = f16Table()[src[so + 208]! | (src[so + 209]! << 8)]!;
+      const scale = (j: number) => (src[so + 192 + j]! << 24) >> 24;
+      return subBlockScales(16, d, 0, scale, () => 0, {scaleBits: 8, signed: true, qmin: -32, qmax: 31});
+    }
+  },
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo);
   },

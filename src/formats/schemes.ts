@@ -1,9 +1,33 @@
 // The trait table: one row per quantization scheme, and the only place a format name is resolved. A row parses the
 // format text (`head:option:option`) into a Format, whose codec(rows, cols) gives block size, bytes per block, bits per
 // weight, quantizeRef, dequantize and the dot kernels (see codec.ts). Each format's file documents its formula and
-// byte layout.
+// byte layout in full; in short (fp16 scales unless said, bpw with the scales):
+//
+//   format  values  bytes  fields                                     value                         bpw
+//   q8_0        32     34  d, int8 q                                  x = d·q                       8.5
+//   q4_0        32     18  d, 4-bit q                                 x = d·(q − 8)                 4.5
+//   q4_1        32     20  d, m, 4-bit q                              x = d·q + m                   5
+//   q5_0        32     22  d, 5-bit q                                 x = d·(q − 16)                5.5
+//   q5_1        32     24  d, m, 5-bit q                              x = d·q + m                   6
+//   q2_k       256     84  d, dmin; 16 sub-blocks of 16: 4-bit sc, m  x = d·sc·q − dmin·m, q 0..3   2.625
+//   q3_k       256    110  d; 16 sub-blocks of 16: 6-bit s            x = d·(s − 32)·q, q −4..3     3.4375
+//   q4_k       256    144  d, dmin; 8 sub-blocks of 32: 6-bit sc, m   x = d·sc·q − dmin·m, q 0..15  4.5
+//   q5_k       256    176  d, dmin; 8 sub-blocks of 32: 6-bit sc, m   x = d·sc·q − dmin·m, q 0..31  5.5
+//   q6_k       256    210  d; 16 sub-blocks of 16: int8 sc            x = d·sc·q, q −32..31         6.5625
+//   iq4_nl      32     18  d, 4-bit index q into 16 levels K          x = d·K[q]                    4.5
+//
+// The K-quants (q2_k … q6_k) are ggml's bytes when 256 divides the rows. On other rows (every row of the built-in
+// model: 64 and 192 long) ggml cannot store them and llama-quantize falls back (ggmlFallback); here such a matrix is
+// simulated as one flat run of super-blocks (matrix.ts) and its codec says which type llama.cpp would store.
 import type {Codec} from "./codec.ts";
 import {f16} from "./f16.ts";
+import {ggmlFallback, ggmlTypeOf} from "./ggml-codecs.ts";
+import {iq4_nl} from "./iq4_nl.ts";
+import {q2_k} from "./q2_k.ts";
+import {q3_k} from "./q3_k.ts";
+import {q4_k} from "./q4_k.ts";
+import {q5_k} from "./q5_k.ts";
+import {q6_k} from "./q6_k.ts";
 import {intCodec, type IntGroup} from "./int.ts";
 import {llama2cQ8Codec} from "./llama2c-q8.ts";
 import {nf4Codec} from "./nf4.ts";
@@ -29,8 +53,8 @@ export interface Scheme {
   parse(head: string, options: string[]): Format | null;
 }
 
-function fixed(codec: Codec, summary: string): Scheme {
-  const format: Format = {name: codec.name, codec: () => codec};
+/** A format without options: `format` (by default the codec for every shape). */
+function fixed(codec: Codec, summary: string, format: Format = {name: codec.name, codec: () => codec}): Scheme {
   return {
     syntax: codec.name,
     summary: `${summary}; block ${codec.blockSize}, ${codec.blockBytes} bytes, ${codec.bpw} bpw`,
@@ -40,6 +64,27 @@ function fixed(codec: Codec, summary: string): Scheme {
       return format;
     }
   };
+}
+
+/**
+ * A K-quant: the codec itself on rows its super-block divides; on other rows the same codec `simulated` (one flat run,
+ * matrix.ts), naming the type llama-quantize would store instead (f16 when even the fallback's block does not fit).
+ */
+function kQuant(codec: Codec, summary: string): Scheme {
+  const type = ggmlTypeOf(codec)!;
+  const byRow = new Map<number, Codec>();
+  const simulated = (cols: number): Codec => {
+    let c = byRow.get(cols);
+    if (!c) {
+      const stored = ggmlFallback(type, cols)!.toLowerCase();
+      byRow.set(cols, (c = {...codec, simulated: `simulated: llama.cpp would store this tensor as ${stored}`}));
+    }
+    return c;
+  };
+  return fixed(codec, summary, {
+    name: codec.name,
+    codec: (_rows, cols) => (cols % codec.blockSize === 0 ? codec : simulated(cols))
+  });
 }
 
 /** `<letter><N>` with N an integer accepted by ok(), else throws invalid <what>: <token>. */
@@ -111,6 +156,12 @@ export const SCHEMES: readonly Scheme[] = [
   fixed(q4_1, "ggml Q4_1: fp16 d and min, x = d·q + m"),
   fixed(q5_0, "ggml Q5_0: fp16 d, x = d·(q − 16)"),
   fixed(q5_1, "ggml Q5_1: fp16 d and min, x = d·q + m"),
+  kQuant(q6_k, "ggml Q6_K: 16 sub-blocks of 16, int8 scales, fp16 d, x = d·sc·q"),
+  kQuant(q5_k, "ggml Q5_K: 8 sub-blocks of 32, 6-bit scales and mins, fp16 d and dmin, x = d·sc·q − dmin·m"),
+  kQuant(q4_k, "ggml Q4_K: 8 sub-blocks of 32, 6-bit scales and mins, fp16 d and dmin, x = d·sc·q − dmin·m"),
+  kQuant(q3_k, "ggml Q3_K: 16 sub-blocks of 16, 6-bit signed scales, fp16 d, x = d·(s − 32)·q"),
+  kQuant(q2_k, "ggml Q2_K: 16 sub-blocks of 16, 4-bit scales and mins, fp16 d and dmin, x = d·sc·q − dmin·m"),
+  fixed(iq4_nl, "ggml IQ4_NL: fp16 d, x = d·K[q] on a 16-value non-linear table"),
   fixed(f16, "IEEE half precision"),
   intScheme,
   nf4Scheme,

@@ -56,6 +56,7 @@ export {
   type Sensitivity
 } from "./evaluate.ts";
 export {compareLogits, type ModelMetrics} from "./model-metrics.ts";
+export {simulatedNotes, specSimulatedNotes, type PlacedMatrix, type SimulatedNote} from "./simulated.ts";
 export {
   ACT_MODES,
   WEIGHT_MODES,

@@ -72,7 +72,7 @@ export interface MatrixReport {
   format: string;
   bytes: number;
   bpw: number;
-  /** a sentence when the rows are not a multiple of the block size (the tail stays float32) */
+  /** a sentence when the rows are not a multiple of the block size (the tail stays float32, or a K-quant is simulated) */
   tail: string | null;
 }
 

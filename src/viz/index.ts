@@ -12,6 +12,8 @@ export {errorHistogram} from "./error-histogram.ts";
 export type {ErrorHistogramData} from "./error-histogram.ts";
 export {quantizationGrid, toQuantizationGridOptions} from "./quantization-grid.ts";
 export type {QuantizationGridData, QuantizationGridOptions, QuantizationGridSpec} from "./quantization-grid.ts";
+export {subBlockScales, toSubBlockScalesOptions} from "./sub-block-scales.ts";
+export type {SubBlockScalesData, SubBlockScalesOptions, SubBlockScalesSpec} from "./sub-block-scales.ts";
 export {blockSqnrHeatmap} from "./block-sqnr.ts";
 export type {BlockSqnrData} from "./block-sqnr.ts";
 export {timingSteps, toTimingOptions} from "./timing-steps.ts";

@@ -102,6 +102,44 @@ describe("notebooks/quantization-error.html", () => {
   });
 });
 
+describe("notebooks/quantization-error.html with a K-quant (issue 17)", () => {
+  it("?quant=q4_k draws a super-block's sub-block scales and grid, and every view says it is simulated", async () => {
+    const page = await openPage(browser.context, `${base()}quantization-error.html?quant=q4_k`);
+    await page.idle(120_000);
+    const {page: p} = page;
+    expect(await p.locator('form:has(label:text-is("format")) select option:checked').textContent()).toBe("q4_k");
+    expect(await p.locator(".gb-spec code").textContent()).toBe("q4_k");
+    const simulated = "simulated: llama.cpp would store this tensor as q5_0";
+    expect(await p.locator(".gb-simulated strong").textContent()).toBe(simulated);
+    expect(await stat(p, "bpw")).toBeCloseTo(4.5, 5); // 144 bytes per 256 weights, no padding on the built-in model
+    const scales = p.locator("svg.gb-sub-block-scales");
+    expect(await scales.getAttribute("aria-label")).toMatch(/\(simulated\): d .*; 8 sub-blocks of 32, sc\/m /);
+    for (const kind of ["quantization-grid", "error-histogram", "block-sqnr"])
+      expect(await p.locator(`svg.gb-${kind} .gb-subtitle:has-text("${simulated}")`).count(), kind).toBe(1);
+    for (const title of [`l0.wq after q4_k, ${simulated}`, "Quantization error of l0.wq, q4_k (simulated)"])
+      expect(await p.locator(`svg .gb-title:has-text("${title}")`).count(), title).toBe(1);
+    expect(await p.locator("svg.gb-sqnr-bits").getAttribute("aria-label")).toContain("q4_k");
+    await page.screenshot("dev-quantization-error-q4_k");
+    expect(await page.problems()).toEqual([]);
+    await p.close();
+  });
+});
+
+describe("format pickers of the other notebooks with a K-quant (issue 17)", () => {
+  for (const notebook of ["cost-of-get-w.html", "next-token.html", "bring-your-own-model.html"]) {
+    it(`${notebook}?quant=q4_k says the built-in model's tensors are simulated (q5_0 in llama.cpp)`, async () => {
+      const page = await openPage(browser.context, `${base()}${notebook}?quant=q4_k`);
+      await page.idle(120_000);
+      expect(await page.page.locator(".gb-simulated strong").textContent()).toBe(
+        "simulated: llama.cpp would store this tensor as q5_0"
+      );
+      expect(new URL(page.page.url()).searchParams.get("quant")).toBe("q4_k");
+      expect(await page.problems()).toEqual([]);
+      await page.page.close();
+    });
+  }
+});
+
 describe("notebooks/performance-lessons.html", () => {
   it("every experiment runs on its button and shows finite numbers", async () => {
     const page = await openPage(browser.context, `${base()}performance-lessons.html`);

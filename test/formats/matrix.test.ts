@@ -31,7 +31,11 @@ const ALL_FORMATS = [
   "int4:g32:asym",
   "int3:g16",
   "nf4:b64",
-  "llama2c_q8:g64"
+  "llama2c_q8:g64",
+  "q2_k",
+  "q4_k",
+  "q6_k",
+  "iq4_nl"
 ];
 
 /** W (rows, cols) @ x in float64: the reference the kernels are held to. */

@@ -18,6 +18,7 @@ import type {Command} from "../command.ts";
 import {loadModelFor, requireText} from "../load-model.ts";
 import {toModelOptions} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";
+import {simulatedNoteLines} from "../simulated.ts";
 
 /** activation capture holds every hook of one prefill: keep the text it runs on short */
 const ACTIVATION_TOKENS = 64;
@@ -68,6 +69,7 @@ export const evalCommand: Command = {
     const running = await loadModelFor(options);
     const {model} = running;
     try {
+      for (const line of simulatedNoteLines(model.config, spec)) io.err(line);
       const tokens = requireText(running, "--text").encode(text);
       if (tokens.length < 2)
         throw new Error(`invalid text: ${path} is empty (scoring needs at least one token of text after BOS)`);

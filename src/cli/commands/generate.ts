@@ -11,6 +11,7 @@ import {toModelOptions, type RawOptions} from "../options.ts";
 import type {ChatMessage} from "../../tokenizers/chat.ts";
 import type {TextCodec} from "../../tokenizers/text.ts";
 import {refuseSameFile} from "../paths.ts";
+import {simulatedNoteLines} from "../simulated.ts";
 
 /** --user (and --system) as a conversation, or null; refused beside --prompt or --tokens */
 function chatMessages(raw: RawOptions): ChatMessage[] | null {
@@ -55,6 +56,7 @@ export const generateCommand: Command = {
     const {model} = running;
     try {
       applyNumerics(running, options);
+      for (const line of simulatedNoteLines(model.config, options.quant)) io.err(line);
       const {seqLen, vocabSize} = model.config;
       const chat = chatMessages(raw);
       const codec = options.tokens ? running.text : requireText(running, chat ? "--user" : "--prompt");

@@ -2,13 +2,15 @@
 // Quantizes little-endian float32 values laid out as rows of N (default: the whole input as one row) and writes the
 // packed bytes exactly as the format lays them out (the format's header, then each row's blocks), followed by the
 // float32 values of each row that no whole block covers (rows × (N mod block size), row-major; none when the block
-// size divides N). --dequant writes the reconstruction as float32; the summary gives bytes, bits per weight, SQNR.
+// size divides N). A K-quant (q2_k … q6_k) on rows its super-block of 256 does not divide is simulated instead: all
+// values as one run of super-blocks, the last zero-padded, no tail; the note names the type llama.cpp would store.
+// --dequant writes the reconstruction as float32; the summary gives bytes, bits per weight, SQNR.
 // Values a format cannot store (a block whose fp16 scale would pass 65504: ggml writes it as Inf and reads back
 // Inf/NaN) are refused, naming the first one, and nothing is written: no clamping, so the bytes stay ggml's.
 import {readFile, writeFile} from "node:fs/promises";
 import {dequantizeMatrix, matrixBpw, quantizeMatrix, quantizedBytes, tailNote} from "../../formats/matrix.ts";
 import {tensorMetrics} from "../../quant/metrics.ts";
-import {toFormat} from "../../formats/schemes.ts";
+import {SCHEMES, toFormat} from "../../formats/schemes.ts";
 import type {Command} from "../command.ts";
 import {toInt} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";
@@ -40,7 +42,8 @@ export const quantizeCommand: Command = {
       name: "format",
       type: "string",
       arg: "SPEC",
-      help: "format: q8_0 q4_0 q4_1 q5_0 q5_1 f16 int<b>:.. nf4:.. llama2c_q8:.."
+      // every row of the trait table, options shortened: q8_0 … q2_k iq4_nl f16 int<b>:.. nf4:.. llama2c_q8:..
+      help: `format: ${SCHEMES.map((scheme) => scheme.syntax.replace(/\[.*$/, ":..")).join(" ")}`
     },
     {name: "in", type: "string", arg: "FILE", help: "little-endian float32 input"},
     {name: "row", type: "int", arg: "N", help: "values per row (default: the whole input is one row)"},

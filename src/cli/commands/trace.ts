@@ -26,6 +26,7 @@ import {fitToContext} from "../context.ts";
 import {applyNumerics, loadModelFor, requireText} from "../load-model.ts";
 import {refuseSameFile} from "../paths.ts";
 import {toInt, toModelOptions, toTokenList, type ModelOptions, type RawOptions} from "../options.ts";
+import {simulatedNoteLines} from "../simulated.ts";
 
 /** run.c's default number of steps for a text prompt, as in `generate` */
 const DEFAULT_STEPS = 256;
@@ -134,6 +135,7 @@ export const traceCommand: Command = {
       }
       const settings = quant ? toQuantSettings(quant) : null;
       applyNumerics(running, options);
+      for (const line of simulatedNoteLines(config, quant)) io.err(line);
       const prompt = options.tokens ?? requireText(running, "--prompt").encode(options.prompt ?? "");
       const fallback = options.tokens ? prompt.length : DEFAULT_STEPS;
       const {steps, notes} = fitToContext(prompt.length, options.steps, fallback, config.seqLen);

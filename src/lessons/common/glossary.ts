@@ -43,7 +43,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     key: "embedding",
     term: "embedding",
     definition:
-      "The vector (one row of tok_embeddings, width dim) that stands for a token when it enters the model. It is the first value of the residual stream.",
+      "The vector (one row of token_embd, width dim) that stands for a token when it enters the model. It is the first value of the residual stream.",
     see: ["residual-stream"]
   },
   {

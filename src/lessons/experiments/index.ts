@@ -24,5 +24,7 @@ export {
 } from "./decode-cost.ts";
 export {largeLayerExperiment, type LargeLayerResult, type LayerModeCost} from "./large-layer.ts";
 export {blockGrid, gridStrip, outlierBlock, MAX_LEVELS, type BlockGrid} from "./grid.ts";
+export {subBlockSize, superBlockGrid, subBlockStrip, type SuperBlockGrid} from "./sub-block-grid.ts";
 export {tensorErrors, layerSqnr, blockSqnr, targetOf, originalOf, type TensorError} from "./quant-error.ts";
+export {simulatedNotice} from "./simulated.ts";
 export {statList, formatBytes, formatMs, type Stat} from "./stats.ts";

@@ -99,7 +99,9 @@ export function blockSqnr(
 ): {sqnr: Float64Array; rows: number; cols: number; blockSize: number} {
   const e = provider.report().find((r) => r.name === name && r.layer === layer);
   if (!e) throw new Error(`invalid matrix: ${name} in layer ${layer}`);
-  const blockSize = e.format === "fp32" ? e.cols : Math.min(e.cols, toFormat(e.format).codec(e.rows, e.cols).blockSize);
+  const codec = e.format === "fp32" ? null : toFormat(e.format).codec(e.rows, e.cols);
+  // a K-quant's grid is per sub-block (its own integer scale and min), so that is its block here
+  const blockSize = codec ? Math.min(e.cols, codec.subBlocks?.size ?? codec.blockSize) : e.cols;
   // a row is cut in blocks; chunks of one row's length keep blocks from spanning rows
   const perRow = Math.ceil(e.cols / blockSize);
   const ref = originalOf(model, name, layer);

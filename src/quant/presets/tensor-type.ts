@@ -16,8 +16,10 @@
 //
 // "Layer" i is a running count of the tensors of that kind seen so far in llama-quantize's order (resolve.ts), not
 // the number in the name. Last, a row that does not fit the chosen type's block falls back: Q2_K, Q3_K → IQ4_NL,
-// Q4_K → Q5_0, Q5_K → Q5_1, Q6_K → Q8_0, and to F16 when even that block does not fit; any other type has no
-// fallback and llama-quantize stops ("Unsupported tensor size encountered"), so this throws.
+// Q4_K → Q5_0, Q5_K → Q5_1, Q6_K → Q8_0, and to F16 when even that block does not fit (the table is
+// src/formats/ggml-codecs.ts: the simulated K-quants name the same fallback); any other type has no fallback and
+// llama-quantize stops ("Unsupported tensor size encountered"), so this throws.
+import {GGML_FALLBACK, ggmlFallback} from "../../formats/ggml-codecs.ts";
 import {ggmlTypeByName} from "../../model-files/gguf/index.ts";
 import {ggufTensorName, type LayerMatrix} from "../../model-files/matrix-names.ts";
 import type {Preset} from "./presets.ts";
@@ -57,14 +59,6 @@ function blockSize(type: string): number {
   return ggmlTypeByName(type)!.blockSize;
 }
 
-const FALLBACK: Readonly<Record<string, string>> = {
-  Q2_K: "IQ4_NL",
-  Q3_K: "IQ4_NL",
-  Q4_K: "Q5_0",
-  Q5_K: "Q5_1",
-  Q6_K: "Q8_0"
-};
-
 interface Rule {
   type: string;
   rule: string;
@@ -77,13 +71,13 @@ export function tensorType(state: RuleState, preset: Preset, name: string, rowLe
   const block = blockSize(chosen.type);
   if (rowLength % block === 0) return chosen;
   const fits = `rows of ${rowLength} values are not a multiple of ${chosen.type}'s block of ${block}`;
-  const next = FALLBACK[chosen.type];
-  if (next === undefined)
+  const type = ggmlFallback(chosen.type, rowLength);
+  if (type === undefined)
     throw new Error(
       `tensor "${name}": ${fits}, and llama-quantize has no fallback for ${chosen.type} ("Unsupported tensor size ` +
         `encountered"); choose a preset whose types fit, or override this tensor`
     );
-  const type = rowLength % blockSize(next) === 0 ? next : "F16";
+  const next = GGML_FALLBACK.get(chosen.type)!;
   const via = type === next ? "" : ` (${next}'s block of ${blockSize(next)} does not fit either)`;
   return {...chosen, type, fallback: `${chosen.type} wanted, but ${fits}: fallback ${type}${via}`};
 }
