@@ -37,7 +37,7 @@ snapshot(function weightHistogramInt4Group() {
   const levels = CODE.map((c) => c * scales[0]!);
   return weightHistogram(
     {weights: w, dequantized: q, levels, clip: [-8 * scales[0]!, 7 * scales[0]!]},
-    {subtitle: "4096 weights of attn_q (σ 0.02), grid of group 0", yScale: "log"}
+    {subtitle: "4096 weights of wq (σ 0.02), grid of group 0", yScale: "log"}
   );
 });
 
@@ -78,7 +78,7 @@ snapshot(function blockSqnrWq() {
   const rows = 16;
   const cols = 9;
   const sqnr = Float32Array.from({length: rows * cols}, (_, i) => 20.3 + Math.cos(i * 1.7) * 1.2 - (i === 40 ? 9 : 0));
-  return blockSqnrHeatmap({sqnr, rows, cols}, {subtitle: "Q4_0, first 16 rows of blk.0.attn_q (288 = 9 blocks of 32)"});
+  return blockSqnrHeatmap({sqnr, rows, cols}, {subtitle: "Q4_0, first 16 rows of layers.0.wq (288 = 9 blocks of 32)"});
 });
 
 snapshot(function blockSqnrEmpty() {
