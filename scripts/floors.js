@@ -15,6 +15,11 @@ export const FLOORS = [
   ["src/lessons"],
   ["bench", "src/cli", "scripts"]
 ];
+/**
+ * Floors inside a folder, bottom to top, by the same rule (sub-folders not listed, and the folder's own files, are
+ * free). studio: the pure notebook (cells, file, text) under autosave and export, both under the editor.
+ */
+export const SUBFLOORS = {"src/studio": [["notebook"], ["persist", "export"], ["editor"]]};
 /** data, not code: any floor may read them */
 const DATA = ["models", "package.json"];
 
@@ -24,6 +29,21 @@ export const rank = (folder) => ORDER.indexOf(folder);
 export function folderOf(file) {
   const parts = file.split("/");
   return parts[0] === "src" ? `src/${parts[1]}` : parts[0];
+}
+
+/** The reason an import inside one folder runs up its SUBFLOORS, or null. */
+export function subfloorViolation(file, target) {
+  const folder = folderOf(file);
+  const order = SUBFLOORS[folder]?.flat();
+  if (!order) return null;
+  const sub = (path) => {
+    const part = path.slice(folder.length + 1).split("/");
+    return part.length > 1 ? order.indexOf(part[0]) : -1;
+  };
+  const from = sub(file);
+  const to = sub(target);
+  if (from < 0 || to < 0 || to <= from) return null;
+  return `${folder}/${order[from]} may not import ${folder}/${order[to]}`;
 }
 
 const SPEC =
@@ -60,6 +80,8 @@ export function floorViolations(graph) {
     if (rank(from) < 0) out.push(`${file}: folder ${from} is on no floor (add it to FLOORS in scripts/floors.js)`);
     for (const target of targets) {
       const to = folderOf(target);
+      const inside = to === from ? subfloorViolation(file, target) : null;
+      if (inside) out.push(`${file} imports ${target}: ${inside}`);
       if (to === from || DATA.includes(to)) continue;
       if (rank(to) < 0 || rank(to) > rank(from)) out.push(`${file} imports ${target}: ${from} may not import ${to}`);
     }
@@ -117,7 +139,8 @@ export const floorsPlugin = {
       meta: {
         type: "problem",
         messages: {
-          up: "floors/one-way: {{from}} may not import {{to}} (a floor above or beside it; see docs/architecture.md)"
+          up: "floors/one-way: {{from}} may not import {{to}} (a floor above or beside it; see docs/architecture.md)",
+          inside: "floors/one-way: {{reason}} (SUBFLOORS in scripts/floors.js; see docs/architecture.md)"
         }
       },
       create(context) {
@@ -128,7 +151,10 @@ export const floorsPlugin = {
         const check = (node) => {
           const spec = node?.value;
           if (typeof spec !== "string" || !spec.startsWith(".")) return;
-          const to = folderOf(normalize(join(dirname(file), spec.replace(/[?#].*$/, ""))).replaceAll("\\", "/"));
+          const target = normalize(join(dirname(file), spec.replace(/[?#].*$/, ""))).replaceAll("\\", "/");
+          const to = folderOf(target);
+          const inside = to === from ? subfloorViolation(file, target) : null;
+          if (inside) context.report({node, messageId: "inside", data: {reason: inside}});
           if (to === from || DATA.includes(to)) return;
           if (rank(to) < 0 || rank(to) > rank(from)) context.report({node, messageId: "up", data: {from, to}});
         };

@@ -36,6 +36,21 @@ describe("one-way floors", () => {
     expect(importCycles(bad)).toEqual([["src/viz/b.ts", "src/viz/c.ts"]]);
   });
 
+  it("reports an import that runs up studio's sub-floors: notebook < persist, export < editor", () => {
+    const bad = new Map([
+      ["src/studio/notebook/cells.ts", ["src/studio/editor/session.ts"]],
+      ["src/studio/export/menu.ts", ["src/studio/editor/cell-view.ts", "src/studio/notebook/file.ts"]],
+      ["src/studio/persist/store.ts", ["src/studio/export/menu.ts", "src/studio/notices.ts"]],
+      ["src/studio/editor/session.ts", ["src/studio/export/menu.ts", "src/studio/persist/store.ts"]],
+      ["src/studio/runtime.ts", ["src/studio/editor/session.ts"]]
+    ]);
+    expect(floorViolations(bad)).toEqual([
+      "src/studio/notebook/cells.ts imports src/studio/editor/session.ts: src/studio/notebook may not import src/studio/editor",
+      "src/studio/export/menu.ts imports src/studio/editor/cell-view.ts: src/studio/export may not import src/studio/editor",
+      "src/studio/persist/store.ts imports src/studio/export/menu.ts: src/studio/persist may not import src/studio/export"
+    ]);
+  });
+
   it(`keeps every top-level folder of src/ under ${MAX_FOLDER_SHARE * 100} % of the lines`, () => {
     const lines = new Map<string, number>();
     const count = (dir: string, folder: string) => {

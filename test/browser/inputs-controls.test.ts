@@ -138,7 +138,8 @@ const NOTEBOOKS: NotebookDrivers[] = [
         what: "type into 'overrides': the spec",
         drive: async ({page}) => {
           await inputForm(page, "overrides").locator("input").fill("emb=q8_0");
-          await page.locator('.gb-spec code:text-is("int5:g32:asym,emb=q8_0")').waitFor();
+          // shown in GGUF's name: emb is llama2.c's alias of token_embd
+          await page.locator('.gb-spec code:text-is("int5:g32:asym,token_embd=q8_0")').waitFor();
         }
       },
       {
@@ -167,7 +168,7 @@ const NOTEBOOKS: NotebookDrivers[] = [
         drive: async ({page}) => {
           const sqnr = await stat(page, "sqnr");
           await inputForm(page, "format").locator("select").selectOption({label: "q8_0"});
-          await page.locator('.gb-spec code:text-is("q8_0,emb=q8_0")').waitFor();
+          await page.locator('.gb-spec code:text-is("q8_0,token_embd=q8_0")').waitFor();
           await statChange(page, "sqnr", sqnr);
           expect(await stat(page, "sqnr")).toBeGreaterThan(sqnr);
         }

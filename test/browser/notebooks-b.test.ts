@@ -88,6 +88,20 @@ describe("notebooks/quantization-error.html", () => {
     await page.page.close();
   });
 
+  it("an old deep link in llama2.c's names opens the same view, shown in GGUF's names", async () => {
+    const page = await openPage(
+      browser.context,
+      `${base()}quantization-error.html?overrides=emb%3Dq8_0%2Cl1.w2%3Dq8_0&tensor=l0.w2`
+    );
+    await page.idle(120_000);
+    expect(await page.page.locator(".gb-spec code").textContent()).toBe("q4_0,token_embd=q8_0,blk.1.ffn_down=q8_0");
+    expect(await page.page.locator('form:has(label:text-is("tensor")) select option:checked').textContent()).toBe(
+      "blk.0.ffn_down"
+    );
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
   it("a bad override is named and left out; an int spec is built from its inputs", async () => {
     const page = await openPage(
       browser.context,

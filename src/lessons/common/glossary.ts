@@ -103,7 +103,7 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     key: "mlp",
     term: "MLP (SwiGLU)",
     definition:
-      "The per-position feed-forward part of a block: silu(w1 · x) · (w3 · x), then w2 down to the model width. w1 is the gate, w3 the up projection, w2 the down projection; hook_post is the hidden_dim activation between them."
+      "The per-position feed-forward part of a block: silu(ffn_gate · x) · (ffn_up · x), then ffn_down back to the model width (llama2.c calls them w1, w3 and w2); hook_post is the hidden_dim activation between them."
   },
   {
     key: "logits",

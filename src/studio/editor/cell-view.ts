@@ -3,7 +3,7 @@
 // editor, or plain text for a read-only notebook) and a place for compile errors. Plain buttons and a select, so
 // every action works from the keyboard.
 import type {DefineState} from "@observablehq/notebook-kit/runtime";
-import {EDITABLE_MODES, MODE_LABELS, type Cell} from "./cells.ts";
+import {EDITABLE_MODES, MODE_LABELS, type Cell} from "../notebook/cells.ts";
 import {createCellEditor, type CellEditor} from "./codemirror.ts";
 
 export type CellAction = "run" | "edit" | "pin" | "hide" | "up" | "down" | "duplicate" | "delete" | "add";

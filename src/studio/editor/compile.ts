@@ -2,18 +2,11 @@
 // TypeScript compiler, ~1 MB gzip), then instrument.ts (loop budget, imports), then `new Function` (the page's CSP
 // allows 'unsafe-eval' for this). A syntax error throws here, before the cell's old definition is touched.
 import type {Definition} from "@observablehq/notebook-kit/runtime";
-import type {Cell} from "./cells.ts";
+import type {Cell} from "../notebook/cells.ts";
+import {notebookKit} from "../notebook/file.ts";
 import {IMPORT_NAME, LOOP_GUARD_NAME, instrumentBody} from "./instrument.ts";
 import {liveImport} from "./live-imports.ts";
 import {loopGuard} from "./loop-guard.ts";
-
-let kit: Promise<typeof import("@observablehq/notebook-kit")> | null = null;
-
-/** notebook-kit's Build API (transpile, serialize, deserialize), loaded once. */
-export function notebookKit(): Promise<typeof import("@observablehq/notebook-kit")> {
-  kit ??= import("@observablehq/notebook-kit");
-  return kit;
-}
 
 /** One guard for the page: a loop in one edited cell and a loop it calls in another share the page's time. */
 const guard = loopGuard();

@@ -8,7 +8,7 @@ import {setCellRunning} from "../work.ts";
 import {attachExportMenu} from "../export/menu.ts";
 import {showBanner, differencesView, closeBanner} from "../persist/banner.ts";
 import {createLocalNotebook, localNotebookUrl} from "../persist/local-notebooks.ts";
-import {downloadNotebook} from "../persist/notebook-file.ts";
+import {downloadNotebook} from "../notebook/file.ts";
 import type {PageData} from "../persist/page-data.ts";
 import {NotebookStore, draftKey, localKey, type StoredNotebook, type WriteResult} from "../persist/store.ts";
 import {
@@ -22,7 +22,7 @@ import {
   updateCell,
   type Cell,
   type Notebook
-} from "./cells.ts";
+} from "../notebook/cells.ts";
 import {CellView, type CellAction} from "./cell-view.ts";
 import {compileCell} from "./compile.ts";
 import {currentObserver, invalidateObservers} from "./observers.ts";

@@ -3,8 +3,8 @@
 // (dev), and the handout export.
 import {openHandoutDialog} from "../export/handout-dialog.ts";
 import {blankNotebook, createLocalNotebook, listLocalNotebooks, localNotebookUrl} from "../persist/local-notebooks.ts";
-import {downloadNotebook} from "../persist/notebook-file.ts";
-import {fileOpener} from "../persist/open-file.ts";
+import {downloadNotebook} from "../notebook/file.ts";
+import {fileOpener} from "./open-file.ts";
 import {saveToFile} from "../persist/save-file.ts";
 import {showNotice} from "../notices.ts";
 import {openUrl, type Session} from "./session.ts";

@@ -1,14 +1,21 @@
 // The handout: the user picks cells (all that show something, by default) and code on or off; the page writes one
 // static HTML file (snippet.ts) that opens by double-click, with no server and nothing to run.
-import type {Session} from "../editor/session.ts";
-import {downloadBlob} from "../persist/notebook-file.ts";
-import {slug} from "../persist/notebook-text.ts";
+import type {Notebook} from "../notebook/cells.ts";
+import {downloadBlob} from "../notebook/file.ts";
+import {slug} from "../notebook/text.ts";
 import {showNotice} from "../notices.ts";
-import {altText} from "./menu.ts";
+import {altText, type ExportedCell} from "./menu.ts";
 import {collectProvenance} from "./provenance.ts";
 import {cellFigure, handoutHtml} from "./snippet.ts";
 
-export async function writeHandout(session: Session, cellIds: number[], includeCode: boolean): Promise<string> {
+/** What the handout needs of the open notebook; the editor's Session is one. */
+export interface HandoutSource {
+  readonly notebook: Notebook;
+  readonly page: {readonly file: string};
+  readonly views: ReadonlyMap<number, ExportedCell>;
+}
+
+export async function writeHandout(session: HandoutSource, cellIds: number[], includeCode: boolean): Promise<string> {
   const notebook = {title: session.notebook.title, file: session.page.file};
   const figures: string[] = [];
   for (const id of cellIds) {
@@ -22,7 +29,7 @@ export async function writeHandout(session: Session, cellIds: number[], includeC
   return handoutHtml(session.notebook.title, figures, await collectProvenance(notebook, cellIds[0] ?? 0));
 }
 
-export function openHandoutDialog(session: Session): void {
+export function openHandoutDialog(session: HandoutSource): void {
   const dialog = document.body.appendChild(document.createElement("dialog"));
   dialog.className = "gb-dialog gb-handout";
   dialog.setAttribute("aria-label", "handout");

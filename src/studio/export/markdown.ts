@@ -1,6 +1,6 @@
 // A cell as Markdown for slides and course notes: its code in a fence (longer than any backtick run in the code),
 // its output as an image with alt text (the PNG inlined as a data: URL, so the file stands alone), and provenance.
-import type {Cell} from "../editor/cells.ts";
+import type {Cell} from "../notebook/cells.ts";
 import {provenanceLine, type Provenance} from "./provenance.ts";
 
 /** Text as inline Markdown that renders as itself: no HTML (a title like `<img onerror=…>` stays text), no emphasis. */

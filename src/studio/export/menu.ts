@@ -1,8 +1,8 @@
 // The Export menu of each cell: PNG (2x, slide), SVG (when the output holds a chart), HTML snippet, Markdown, and the
 // cell's value as Arrow / CSV / JSON (when it is tabular). Each file carries alt text and provenance.
-import type {CellView} from "../editor/cell-view.ts";
-import {downloadBlob} from "../persist/notebook-file.ts";
-import {slug} from "../persist/notebook-text.ts";
+import type {Cell} from "../notebook/cells.ts";
+import {downloadBlob} from "../notebook/file.ts";
+import {slug} from "../notebook/text.ts";
 import {showNotice} from "../notices.ts";
 import {arrowBlob, asTable, csvBlob, jsonBlob} from "./data.ts";
 import {cellMarkdown} from "./markdown.ts";
@@ -18,8 +18,19 @@ export interface ExportSource {
   file: string;
 }
 
+/** What exporting needs of a cell on the page; the editor's CellView is one (export reads no editor state). */
+export interface ExportedCell {
+  readonly cell: Cell;
+  /** the cell's output root */
+  readonly root: HTMLElement;
+  /** the cell's toolbar, where the menu goes */
+  readonly bar: HTMLElement;
+  /** the runtime variables the cell defines: its own value first, then its outputs */
+  readonly state: {readonly variables: readonly unknown[]};
+}
+
 /** The alt text of a cell's output: the chart's own label when it has one, else what it is. */
-export function altText(notebookTitle: string, view: CellView): string {
+export function altText(notebookTitle: string, view: ExportedCell): string {
   const labelled = view.root.querySelector("[aria-label]")?.getAttribute("aria-label")?.trim();
   if (labelled) return labelled;
   const heading = view.root.querySelector("h1, h2, h3")?.textContent?.trim();
@@ -28,7 +39,7 @@ export function altText(notebookTitle: string, view: CellView): string {
 }
 
 /** The first tabular value among the cell's variables (its outputs first, then the cell's own value). */
-export function cellTable(view: CellView): Table | null {
+export function cellTable(view: ExportedCell): Table | null {
   const values = view.state.variables.map((v) => (v as unknown as {_value: unknown})._value);
   for (const value of [...values.slice(1), ...values.slice(0, 1)]) {
     const table = asTable(value);
@@ -56,7 +67,7 @@ function blobToDataUrl(blob: Blob): Promise<string> {
 }
 
 interface ExportContext {
-  view: CellView;
+  view: ExportedCell;
   alt: string;
   provenance: Provenance;
   name: string;
@@ -136,7 +147,7 @@ const MISSING = {
   table: "the cell's value is not a table, records or a typed array"
 };
 
-export function attachExportMenu(source: () => ExportSource, view: CellView): void {
+export function attachExportMenu(source: () => ExportSource, view: ExportedCell): void {
   const menu = view.bar.appendChild(document.createElement("details"));
   menu.className = "gb-menu gb-export";
   const summary = menu.appendChild(document.createElement("summary"));

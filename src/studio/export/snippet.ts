@@ -1,8 +1,8 @@
 // Static HTML of cells: a snippet of one cell (its code as escaped text, its output as a static copy with inline
 // styles, alt text and provenance) and the handout (chosen cells in one self-contained, print-ready HTML file that
 // opens by double-click: no script, no external file, system fonts).
-import type {Cell} from "../editor/cells.ts";
-import {escapeHtml} from "../persist/notebook-text.ts";
+import type {Cell} from "../notebook/cells.ts";
+import {escapeHtml} from "../notebook/text.ts";
 import {staticCopy} from "./capture.ts";
 import {provenanceLine, type Provenance} from "./provenance.ts";
 

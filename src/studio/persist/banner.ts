@@ -2,7 +2,7 @@
 // an imported notebook waiting for trust. Buttons only; the first one gets focus so a keyboard user lands on it.
 // A choice that cannot be carried out (it throws: the copy it keeps first does not fit in storage) leaves the
 // question open and says why.
-import {cellDifferences, MODE_LABELS, type Notebook} from "../editor/cells.ts";
+import {cellDifferences, MODE_LABELS, type Notebook} from "../notebook/cells.ts";
 import {showNotice} from "../notices.ts";
 
 export interface BannerChoice {

@@ -1,6 +1,6 @@
 // "My notebooks": notebooks that live only in this browser (new ones, duplicates, confirmed imports), each stored
 // as a NotebookStore record under glassbox:local:<id> and opened in any notebook page as `#local=<id>`.
-import {newCell, type Notebook} from "../editor/cells.ts";
+import {newCell, type Notebook} from "../notebook/cells.ts";
 import {NotebookStore, StorageFullError, localKey} from "./store.ts";
 
 const PREFIX = "glassbox:local:";

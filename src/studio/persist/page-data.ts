@@ -1,7 +1,7 @@
 // What the server tells a notebook page about its own file (embedded by vite.node.ts as JSON, never executed): the
 // file's path, the sha256 of its text (to notice it changed under local edits) and its cells as a Notebook, so the
 // editor starts without loading the transpiler.
-import type {Notebook} from "../editor/cells.ts";
+import type {Notebook} from "../notebook/cells.ts";
 
 export const PAGE_DATA_ID = "gb-notebook-source";
 

@@ -1,7 +1,7 @@
 // "Save to file" in dev: POST the notebook to the dev server (vite.node.ts), which writes notebooks/<name>.html with
 // notebook-kit's serialize() only if the file on disk is still the one the edits started from; otherwise it answers
 // 409 with the file's current cells and the user sees both versions.
-import type {Notebook} from "../editor/cells.ts";
+import type {Notebook} from "../notebook/cells.ts";
 
 export const SAVE_ENDPOINT = "/__glassbox/save";
 

@@ -1,7 +1,7 @@
 // What a notebook page shows when it opens, decided synchronously before its cells are defined: the file, the local
 // edits of the file (restored after a reload or a crash), a local notebook (`#local=<id>`), or, when local edits
 // meet a file that changed on disk or a deep link, the file plus a question (see conflicts.ts).
-import {sameNotebook} from "../editor/cells.ts";
+import {sameNotebook} from "../notebook/cells.ts";
 import {localIdFromHash} from "./local-notebooks.ts";
 import type {PageData} from "./page-data.ts";
 import {NotebookStore, draftKey, localKey, type StoredNotebook} from "./store.ts";

@@ -7,7 +7,7 @@
 // Nothing stored is ever lost: a full quota is a result the caller shows (the edit stays in memory), and a value that
 // is not a record of this shape (another version, a hand edit) is set aside under its own key and reported, never
 // deleted or overwritten.
-import type {Notebook} from "../editor/cells.ts";
+import type {Notebook} from "../notebook/cells.ts";
 import {showNotice} from "../notices.ts";
 
 export interface StoredNotebook {

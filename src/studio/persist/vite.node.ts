@@ -10,7 +10,7 @@ import {join, relative} from "node:path";
 import {deserialize, serialize, type Notebook} from "@observablehq/notebook-kit";
 import {JSDOM} from "jsdom";
 import type {Connect, Plugin} from "vite";
-import {tidyBooleanAttributes} from "./notebook-text.ts";
+import {tidyBooleanAttributes} from "../notebook/text.ts";
 import {pageDataScript} from "./page-data.ts";
 import {SAVE_ENDPOINT, type SaveRequest, type SaveResponse} from "./save-file.ts";
 

@@ -1,11 +1,11 @@
 // A notebook file the user brings (file picker or drag-and-drop onto the page) opens read-only: its code is shown as
 // text, its Markdown and HTML as source, and nothing in it is defined in the runtime until the user says so. Trusting
 // it makes it a local notebook ("My notebooks"), which then runs.
-import type {Session} from "../editor/session.ts";
-import {openUrl} from "../editor/session.ts";
-import {showBanner} from "./banner.ts";
-import {createLocalNotebook, localNotebookUrl} from "./local-notebooks.ts";
-import {htmlToNotebook} from "./notebook-file.ts";
+import type {Session} from "./session.ts";
+import {openUrl} from "./session.ts";
+import {showBanner} from "../persist/banner.ts";
+import {createLocalNotebook, localNotebookUrl} from "../persist/local-notebooks.ts";
+import {htmlToNotebook} from "../notebook/file.ts";
 import {showNotice} from "../notices.ts";
 
 export async function openUntrustedFile(session: Session, file: File): Promise<void> {

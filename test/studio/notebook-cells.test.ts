@@ -11,7 +11,7 @@ import {
   toEditableMode,
   updateCell,
   type Notebook
-} from "../../src/studio/editor/cells.ts";
+} from "../../src/studio/notebook/cells.ts";
 
 const notebook: Notebook = {
   title: "T",

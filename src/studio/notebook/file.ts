@@ -1,8 +1,15 @@
 // Notebook Kit .html files in the browser: serialize for "download notebook" (the same format as notebooks/*.html,
 // so `deserialize` reads it back identically), deserialize a file the user brings, and save a Blob as a download.
-import {notebookKit} from "../editor/compile.ts";
-import type {Notebook} from "../editor/cells.ts";
-import {slug, tidyBooleanAttributes} from "./notebook-text.ts";
+import type {Notebook} from "./cells.ts";
+import {slug, tidyBooleanAttributes} from "./text.ts";
+
+let kit: Promise<typeof import("@observablehq/notebook-kit")> | null = null;
+
+/** notebook-kit's Build API (transpile, serialize, deserialize), loaded once: it carries the TypeScript compiler. */
+export function notebookKit(): Promise<typeof import("@observablehq/notebook-kit")> {
+  kit ??= import("@observablehq/notebook-kit");
+  return kit;
+}
 
 export async function notebookToHtml(notebook: Notebook): Promise<string> {
   const {serialize} = await notebookKit();
