@@ -1,6 +1,7 @@
 // The frame every SVG chart shares: viewBox sizing, background, title/subtitle, accessible <title>/<desc>/aria-label,
 // bottom notes (NaN counts, clipping), an empty-data message, and the highlight CSS.
 import * as d3 from "d3";
+import {textWidth, truncate} from "./format.ts";
 import type {FrameOptions} from "./options.ts";
 import type {Theme} from "./theme.ts";
 
@@ -18,6 +19,8 @@ export interface Figure {
   bottom: number;
   /** writes a centred message such as "no data" into the box */
   message(text: string, box?: {x: number; y: number; width: number; height: number}): void;
+  /** makes the figure shorter, to end 8 px below `contentBottom` (its notes move up with it); never taller */
+  fitHeight(contentBottom: number): void;
   /** sets the accessible summary (unless the caller gave `description`) and returns the SVG element */
   finish(summary: string): SVGSVGElement;
 }
@@ -36,6 +39,15 @@ export function chartStyle(theme: Theme): string {
     `.gb-chart .gb-highlight{stroke:${theme.highlight};stroke-width:2.5px}`,
     `.gb-chart text.gb-highlight{stroke:none;font-weight:700;fill:${theme.highlight}}`
   ].join("");
+}
+
+/** Bold text runs about this much wider than the textWidth estimate of regular text. */
+const BOLD_WIDTH = 1.08;
+
+/** `s`, cut with an ellipsis to fit `room` px at `fontSize` (the full text stays in the chart's <title>). */
+function fitText(s: string, room: number, fontSize: number): string {
+  if (textWidth(s, fontSize) <= room) return s;
+  return truncate(s, Math.max(4, Math.floor(room / textWidth("0", fontSize))));
 }
 
 export function createFigure(options: FrameOptions, kind: string, notes: readonly string[] = []): Figure {
@@ -58,7 +70,7 @@ export function createFigure(options: FrameOptions, kind: string, notes: readonl
   const titleEl = svg.append("title").text(title || kind);
   const descEl = svg.append("desc");
   svg.append("style").text(chartStyle(theme));
-  svg.append("rect").attr("width", width).attr("height", height).attr("fill", theme.background);
+  const background = svg.append("rect").attr("width", width).attr("height", height).attr("fill", theme.background);
   let top = 10;
   if (title) {
     svg
@@ -68,7 +80,7 @@ export function createFigure(options: FrameOptions, kind: string, notes: readonl
       .attr("y", top + fs * 1.45)
       .attr("font-size", fs * 1.45)
       .attr("font-weight", 700)
-      .text(title);
+      .text(fitText(title, width - 32, fs * 1.45 * BOLD_WIDTH));
     top += fs * 1.45 + 8;
   }
   if (subtitle) {
@@ -78,12 +90,12 @@ export function createFigure(options: FrameOptions, kind: string, notes: readonl
       .attr("x", 16)
       .attr("y", top + fs)
       .attr("fill", theme.muted)
-      .text(subtitle);
+      .text(fitText(subtitle, width - 32, fs));
     top += fs + 8;
   }
   const lineHeight = fs * 1.3;
   const bottom = height - 8 - notes.length * lineHeight;
-  notes.forEach((note, i) => {
+  const noteEls = notes.map((note, i) =>
     svg
       .append("text")
       .attr("class", "gb-note")
@@ -91,8 +103,8 @@ export function createFigure(options: FrameOptions, kind: string, notes: readonl
       .attr("y", bottom + (i + 1) * lineHeight - 4)
       .attr("fill", theme.muted)
       .attr("font-style", "italic")
-      .text(note);
-  });
+      .text(note)
+  );
   return {
     svg,
     theme,
@@ -111,6 +123,15 @@ export function createFigure(options: FrameOptions, kind: string, notes: readonl
         .attr("fill", theme.muted)
         .attr("font-size", fs * 1.2)
         .text(text);
+    },
+    fitHeight(contentBottom) {
+      const fitted = Math.min(height, Math.ceil(contentBottom + 8 + notes.length * lineHeight));
+      if (fitted >= height) return;
+      this.height = fitted;
+      this.bottom = fitted - 8 - notes.length * lineHeight;
+      svg.attr("viewBox", `0 0 ${width} ${fitted}`).attr("height", fitted);
+      background.attr("height", fitted);
+      noteEls.forEach((el, i) => el.attr("y", this.bottom + (i + 1) * lineHeight - 4));
     },
     finish(summary) {
       const label = options.description ?? summary;

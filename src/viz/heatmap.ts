@@ -109,8 +109,20 @@ export function activationHeatmap(data: HeatmapData, spec?: HeatmapSpec): SVGSVG
   return drawHeatmap(data, toHeatmapOptions(spec), "heatmap");
 }
 
+/** How the cells fill the box: stretched to it (default), or square and the figure cut to the height they need. */
+export interface HeatmapLayout {
+  square?: boolean;
+  /** with `square`: cells up to this many times as tall as wide, where the height allows */
+  tallCells?: number;
+}
+
 /** The shared body of `activationHeatmap` and `blockSqnrHeatmap`. */
-export function drawHeatmap(data: HeatmapData, options: HeatmapOptions, kind: string): SVGSVGElement {
+export function drawHeatmap(
+  data: HeatmapData,
+  options: HeatmapOptions,
+  kind: string,
+  layout: HeatmapLayout = {}
+): SVGSVGElement {
   const grid = toGrid(data.values, data.rows, data.cols);
   const rowLabels = toLabels(data.rowLabels, grid.rows, "rowLabels");
   const colLabels = toLabels(data.colLabels, grid.cols, "colLabels");
@@ -153,7 +165,8 @@ export function drawHeatmap(data: HeatmapData, options: HeatmapOptions, kind: st
     colTitle: colName,
     positionAxis: options.positionAxis,
     compact: false,
-    square: false,
+    square: !!layout.square,
+    tallCells: layout.tallCells,
     tip: (r, c, v) =>
       [
         `${rowName} ${r}${rowLabels ? ` “${showToken(rowLabels[r]!)}”` : ""}`,
@@ -161,6 +174,7 @@ export function drawHeatmap(data: HeatmapData, options: HeatmapOptions, kind: st
         `${options.unit} ${formatNumber(v)}`
       ].join("\n")
   });
+  if (layout.square) fig.fitHeight(panel.bottom);
   if (mode === "unavailable") fig.message("canvas unavailable: cells not drawn", panel.cells);
   addTooltip(fig, [panel.lookup]);
   const svg = fig.finish(

@@ -144,6 +144,7 @@ export function drawHistogram(
         d3
           .axisBottom(x)
           .ticks(8)
+          .tickPadding(6) // clear of the count axis's bottom label at the corner
           .tickFormat((v) => formatNumber(+v))
       ) as unknown as GSelection,
     theme

@@ -81,6 +81,13 @@ snapshot(function blockSqnrWq() {
   return blockSqnrHeatmap({sqnr, rows, cols}, {subtitle: "Q4_0, first 16 rows of layers.0.wq (288 = 9 blocks of 32)"});
 });
 
+// the quantization-error notebook's case: a 64 × 64 tensor in Q4_0 has 64 rows of 2 blocks (drawn turned)
+snapshot(function blockSqnrTallTensor() {
+  const rows = 64;
+  const sqnr = Float32Array.from({length: rows * 2}, (_, i) => 21.5 + Math.cos(i * 2.3) * 1.4 - (i === 109 ? 4 : 0));
+  return blockSqnrHeatmap({sqnr, rows, cols: 2}, {height: 248, title: "SQNR per block of l0.wq (32 weights per block)"});
+});
+
 snapshot(function blockSqnrEmpty() {
   return blockSqnrHeatmap({sqnr: [], rows: 0, cols: 0});
 });
@@ -96,6 +103,36 @@ snapshot(function sqnrVsBitsSchemes() {
       {label: "int4 g32", bits: 5, sqnr: 20.26, family: "codebook"}
     ]
   });
+});
+
+// the quantization-error notebook's 13 formats, several at the same bits per weight
+snapshot(function sqnrVsBitsNotebook() {
+  const f = (label: string, family: string, bits: number, sqnr: number) => ({label, family, bits, sqnr});
+  return sqnrVsBits(
+    {
+      points: [
+        f("q8_0", "ggml", 8.5, 46.4),
+        f("q5_1", "ggml", 6, 29.4),
+        f("q5_0", "ggml", 5.5, 28.7),
+        f("q4_1", "ggml", 5, 23.3),
+        f("q4_0", "ggml", 4.5, 22.2),
+        f("nf4", "NF4", 4.5, 20.6),
+        ...[2, 3, 4, 5, 6, 8].map((b) => f(`int${b}:g32:sym`, "int g32", b + 0.5, 6.02 * b - 7.8)),
+        f("int4:row:sym", "int per row", 4.25, 20.7),
+        f("int8:row:sym", "int per row", 8.25, 45.2)
+      ]
+    },
+    {height: 380, title: "SQNR against bits per weight, l0.wq"}
+  );
+});
+
+// the notebook's per-tensor bars: 30 tensors, every one labelled
+snapshot(function layerBarsPerTensor() {
+  const names = ["emb", ...[0, 1, 2, 3].flatMap((l) => ["wq", "wk", "wv", "wo", "w1", "w2", "w3"].map((m) => `l${l}.${m}`)), "cls"];
+  return layerBars(
+    {layers: names.map((label, i) => ({label, value: 21.5 + Math.cos(i) * 0.6}))},
+    {height: 320, rowTitle: "tensor", title: "SQNR per tensor, q4_0"}
+  );
 });
 
 snapshot(function sqnrVsBitsEmpty() {
