@@ -6,6 +6,7 @@ import {axisTitle, createFigure, nextId, styleAxis, type GSelection} from "./fig
 import {textWidth, truncate} from "./format.ts";
 import {swatchLegend} from "./legend.ts";
 import type {FrameOptions} from "./options.ts";
+import {ticksAcross} from "./ticks.ts";
 import {addTooltip} from "./tooltip.ts";
 
 /** The least share of a bar chart's width the bars keep, however long the row labels. */
@@ -134,11 +135,11 @@ export function drawBarChart(
     .nice()
     .range(vertical ? [box.y + box.height, box.y] : [box.x, box.x + box.width]);
   const grid = fig.svg.append("g").attr("stroke", theme.grid);
-  // at most one labelled tick per 40 px up, and across one per widest tick label plus a gap, so tick labels never
-  // run into each other
-  const widest = Math.max(textWidth(axes.format(max), fs * 0.87), textWidth(axes.format(max / 2), fs * 0.87));
-  const tickCount = Math.max(2, Math.min(5, Math.floor(vertical ? box.height / 40 : box.width / (widest + 36))));
-  for (const t of value.ticks(tickCount)) {
+  // up, at most one labelled tick per 40 px; across, as many as keep their labels apart
+  const ticks = vertical
+    ? value.ticks(Math.max(2, Math.min(5, Math.floor(box.height / 40))))
+    : ticksAcross(value, 5, axes.format, fs * 0.87);
+  for (const t of ticks) {
     if (vertical)
       grid
         .append("line")
@@ -155,7 +156,7 @@ export function drawBarChart(
         .attr("x2", value(t));
   }
   const valueAxis = (vertical ? d3.axisLeft(value) : d3.axisBottom(value))
-    .ticks(tickCount)
+    .tickValues(ticks)
     .tickFormat((v) => axes.format(+v));
   styleAxis(
     fig.svg

@@ -44,10 +44,24 @@ export function chartStyle(theme: Theme): string {
 /** Bold text runs about this much wider than the textWidth estimate of regular text. */
 const BOLD_WIDTH = 1.08;
 
-/** `s`, cut with an ellipsis to fit `room` px at `fontSize` (the full text stays in the chart's <title>). */
-function fitText(s: string, room: number, fontSize: number): string {
-  if (textWidth(s, fontSize) <= room) return s;
-  return truncate(s, Math.max(4, Math.floor(room / textWidth("0", fontSize))));
+/** Lines a title or subtitle may wrap to on a narrow chart before the last is cut with an ellipsis. */
+const HEADING_LINES = 2;
+
+/**
+ * `s` wrapped at spaces into lines of at most `room` px at `fontSize`, at most HEADING_LINES of them, the last cut
+ * with an ellipsis if the text runs on (the full text stays in the chart's <title>).
+ */
+function wrapText(s: string, room: number, fontSize: number): string[] {
+  const chars = Math.max(4, Math.floor(room / textWidth("0", fontSize)));
+  const lines: string[] = [];
+  let rest = s;
+  while (rest.length > chars && lines.length < HEADING_LINES - 1) {
+    const cut = rest.lastIndexOf(" ", chars);
+    if (cut <= 0) break;
+    lines.push(rest.slice(0, cut));
+    rest = rest.slice(cut + 1);
+  }
+  return [...lines, truncate(rest, chars)];
 }
 
 export function createFigure(options: FrameOptions, kind: string, notes: readonly string[] = []): Figure {
@@ -73,25 +87,31 @@ export function createFigure(options: FrameOptions, kind: string, notes: readonl
   const background = svg.append("rect").attr("width", width).attr("height", height).attr("fill", theme.background);
   let top = 10;
   if (title) {
-    svg
-      .append("text")
-      .attr("class", "gb-title")
-      .attr("x", 16)
-      .attr("y", top + fs * 1.45)
-      .attr("font-size", fs * 1.45)
-      .attr("font-weight", 700)
-      .text(fitText(title, width - 32, fs * 1.45 * BOLD_WIDTH));
-    top += fs * 1.45 + 8;
+    for (const line of wrapText(title, width - 32, fs * 1.45 * BOLD_WIDTH)) {
+      svg
+        .append("text")
+        .attr("class", "gb-title")
+        .attr("x", 16)
+        .attr("y", top + fs * 1.45)
+        .attr("font-size", fs * 1.45)
+        .attr("font-weight", 700)
+        .text(line);
+      top += fs * 1.45 + 4;
+    }
+    top += 4;
   }
   if (subtitle) {
-    svg
-      .append("text")
-      .attr("class", "gb-subtitle")
-      .attr("x", 16)
-      .attr("y", top + fs)
-      .attr("fill", theme.muted)
-      .text(fitText(subtitle, width - 32, fs));
-    top += fs + 8;
+    for (const line of wrapText(subtitle, width - 32, fs)) {
+      svg
+        .append("text")
+        .attr("class", "gb-subtitle")
+        .attr("x", 16)
+        .attr("y", top + fs)
+        .attr("fill", theme.muted)
+        .text(line);
+      top += fs + 4;
+    }
+    top += 4;
   }
   const lineHeight = fs * 1.3;
   const bottom = height - 8 - notes.length * lineHeight;

@@ -3,7 +3,15 @@
 // (#1 = most sensitive).
 import {drawBarChart} from "./bar-chart.ts";
 import {formatNumber} from "./format.ts";
-import {frameDefaults, keyword, text, toFrameOptions, withDefaults, type FrameOptions, type FrameSpec} from "./options.ts";
+import {
+  frameDefaults,
+  keyword,
+  text,
+  toFrameOptions,
+  withDefaults,
+  type FrameOptions,
+  type FrameSpec
+} from "./options.ts";
 
 export type LayerMetric = "sqnr" | "kld" | "sensitivity";
 

@@ -197,7 +197,8 @@ export function drawLineChart(
           .y((p) => y(p.y))(own)
       );
     if (axes.markers) {
-      for (const p of own) plot.append("circle").attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", 4.5).attr("fill", color);
+      for (const p of own)
+        plot.append("circle").attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", 4.5).attr("fill", color);
     }
   });
   if (axes.markers && points.some((p) => p.label)) {
@@ -271,7 +272,12 @@ export function labelPlacer(
         const dx = lines === 0 ? 8 : 12;
         const x = anchor === "start" ? px + dx : px - dx;
         const y = lines === 0 ? py : py + lines * h;
-        const b = {x0: anchor === "start" ? x : x - w, x1: anchor === "start" ? x + w : x, y0: y - h / 2, y1: y + h / 2};
+        const b = {
+          x0: anchor === "start" ? x : x - w,
+          x1: anchor === "start" ? x + w : x,
+          y0: y - h / 2,
+          y1: y + h / 2
+        };
         if (b.x0 < frame.x || b.x1 > frame.x + frame.width || b.y0 < frame.y - 4 || b.y1 > frame.y + frame.height)
           continue;
         if (hits(b)) continue;

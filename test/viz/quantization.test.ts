@@ -85,7 +85,10 @@ snapshot(function blockSqnrWq() {
 snapshot(function blockSqnrTallTensor() {
   const rows = 64;
   const sqnr = Float32Array.from({length: rows * 2}, (_, i) => 21.5 + Math.cos(i * 2.3) * 1.4 - (i === 109 ? 4 : 0));
-  return blockSqnrHeatmap({sqnr, rows, cols: 2}, {height: 248, title: "SQNR per block of l0.wq (32 weights per block)"});
+  return blockSqnrHeatmap(
+    {sqnr, rows, cols: 2},
+    {height: 248, title: "SQNR per block of l0.wq (32 weights per block)"}
+  );
 });
 
 snapshot(function blockSqnrEmpty() {
@@ -128,7 +131,11 @@ snapshot(function sqnrVsBitsNotebook() {
 
 // the notebook's per-tensor bars: 30 tensors, every one labelled
 snapshot(function layerBarsPerTensor() {
-  const names = ["emb", ...[0, 1, 2, 3].flatMap((l) => ["wq", "wk", "wv", "wo", "w1", "w2", "w3"].map((m) => `l${l}.${m}`)), "cls"];
+  const names = [
+    "emb",
+    ...[0, 1, 2, 3].flatMap((l) => ["wq", "wk", "wv", "wo", "w1", "w2", "w3"].map((m) => `l${l}.${m}`)),
+    "cls"
+  ];
   return layerBars(
     {layers: names.map((label, i) => ({label, value: 21.5 + Math.cos(i) * 0.6}))},
     {height: 320, rowTitle: "tensor", title: "SQNR per tensor, q4_0"}
