@@ -186,7 +186,12 @@ export function drawBarChart(
       .attr("dy", "0.35em")
       .attr("transform", "translate(-4,2) rotate(-45)");
   if (vertical) {
-    axisTitle(fig.svg, theme, axes.valueLabel, 22, box.y + box.height / 2, true);
+    // turned along the value axis and no longer than it (beyond, it would run into the title): on two lines if need be
+    const room = Math.max(4, Math.floor((box.height + fs * 2) / textWidth("0", fs)));
+    const lines = splitInTwo(axes.valueLabel, room).map((l) => truncate(l, room));
+    lines.forEach((line, i) =>
+      axisTitle(fig.svg, theme, line, (lines.length > 1 ? 16 : 22) + i * fs * 1.2, box.y + box.height / 2, true)
+    );
     axisTitle(fig.svg, theme, axes.rowTitle, box.x + box.width / 2, box.y + box.height + fs * 2.8 + labelDepth);
   } else {
     axisTitle(fig.svg, theme, axes.valueLabel, box.x + box.width / 2, box.y + box.height + fs * 2.8);
@@ -242,4 +247,13 @@ export function drawBarChart(
   });
   addTooltip(fig);
   return fig.finish(summary);
+}
+
+/** `label` as one line if it has at most `chars` characters, else two, split at the space nearest its middle. */
+function splitInTwo(label: string, chars: number): string[] {
+  if (label.length <= chars) return [label];
+  const spaces = [...label.matchAll(/ /g)].map((m) => m.index);
+  if (!spaces.length) return [label];
+  const cut = spaces.reduce((a, b) => (Math.abs(b - label.length / 2) < Math.abs(a - label.length / 2) ? b : a));
+  return [label.slice(0, cut), label.slice(cut + 1)];
 }

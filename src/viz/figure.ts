@@ -64,7 +64,10 @@ function wrapText(s: string, room: number, fontSize: number): string[] {
   return [...lines, truncate(rest, chars)];
 }
 
-export function createFigure(options: FrameOptions, kind: string, notes: readonly string[] = []): Figure {
+/**
+ * `beside`: px at the top right that a legend keeps from the title and subtitle (they wrap left of it).
+ */
+export function createFigure(options: FrameOptions, kind: string, notes: readonly string[] = [], beside = 0): Figure {
   const {width, height, theme, title, subtitle} = options;
   const fs = theme.fontSize;
   const svg = d3
@@ -87,7 +90,7 @@ export function createFigure(options: FrameOptions, kind: string, notes: readonl
   const background = svg.append("rect").attr("width", width).attr("height", height).attr("fill", theme.background);
   let top = 10;
   if (title) {
-    for (const line of wrapText(title, width - 32, fs * 1.45 * BOLD_WIDTH)) {
+    for (const line of wrapText(title, width - 32 - beside, fs * 1.45 * BOLD_WIDTH)) {
       svg
         .append("text")
         .attr("class", "gb-title")
@@ -101,7 +104,7 @@ export function createFigure(options: FrameOptions, kind: string, notes: readonl
     top += 4;
   }
   if (subtitle) {
-    for (const line of wrapText(subtitle, width - 32, fs)) {
+    for (const line of wrapText(subtitle, width - 32 - beside, fs)) {
       svg
         .append("text")
         .attr("class", "gb-subtitle")

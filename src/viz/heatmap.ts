@@ -5,7 +5,7 @@ import {createFigure, type GSelection} from "./figure.ts";
 import {finiteStats, formatNumber, nonFiniteNote, showToken} from "./format.ts";
 import {heatmapPanel, POSITION_AXES, type PositionAxis} from "./heatmap-panel.ts";
 import {subscribeHighlight} from "./highlight.ts";
-import {RAMP_HEIGHT, rampLegend} from "./legend.ts";
+import {cornerRamp, rampPlace} from "./legend.ts";
 import {
   frameDefaults,
   keyword,
@@ -133,18 +133,10 @@ export function drawHeatmap(
   const notes = [nonFiniteNote(stats, "clamped")];
   if (stats.nan) notes[0] += " (drawn grey)";
   if (mode === "unavailable") notes.push(`${grid.rows * grid.cols} cells need a canvas, which this environment lacks`);
-  const fig = createFigure(options, kind, notes.filter(Boolean));
+  const place = rampPlace(options.width);
+  const fig = createFigure(options, kind, notes.filter(Boolean), place.beside);
   const color = options.scale === "diverging" ? theme.diverging : theme.sequential;
-  const legendWidth = 220;
-  rampLegend(fig.svg, theme, {
-    x: fig.width - legendWidth - 24,
-    y: 10,
-    width: legendWidth,
-    color,
-    domain,
-    label: options.unit
-  });
-  const top = Math.max(fig.top, 10 + RAMP_HEIGHT + 4);
+  const top = cornerRamp(fig, place, {color, domain, label: options.unit});
   const box = {x: 8, y: top, width: fig.width - 32, height: fig.bottom - top};
   const empty = grid.rows === 0 || grid.cols === 0;
   const summaryShape = `${grid.rows} ${options.rowTitle}s × ${grid.cols} ${options.colTitle}s`;

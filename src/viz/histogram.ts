@@ -7,6 +7,7 @@ import {addNonFinite, finiteStats, formatNumber, nonFiniteNote, type NonFinite} 
 import {swatchLegend, type Swatch} from "./legend.ts";
 import type {FrameOptions} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
+import {ticksAcross} from "./ticks.ts";
 
 export interface HistogramLayer {
   name: string;
@@ -143,7 +144,7 @@ export function drawHistogram(
       .call(
         d3
           .axisBottom(x)
-          .ticks(8)
+          .tickValues(ticksAcross(x, 8, formatNumber, fs * 0.87))
           .tickPadding(6) // clear of the count axis's bottom label at the corner
           .tickFormat((v) => formatNumber(+v))
       ) as unknown as GSelection,

@@ -7,6 +7,7 @@ import {formatNumber, textWidth, type NonFinite} from "./format.ts";
 import {swatchLegend, type Swatch} from "./legend.ts";
 import type {FrameOptions} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
+import {ticksAcross} from "./ticks.ts";
 
 export type AxisScale = "linear" | "log";
 
@@ -127,8 +128,8 @@ export function drawLineChart(
     y.domain([d0 - pad, d1 + pad]).nice();
   }
   const xTicks = axes.xIntegers
-    ? x.ticks(Math.min(12, Math.floor(box.width / 60))).filter(Number.isInteger)
-    : x.ticks(Math.floor(box.width / 90));
+    ? ticksAcross(x, 12, formatNumber, theme.fontSize * 0.87).filter(Number.isInteger)
+    : ticksAcross(x, Math.floor(box.width / 90), formatNumber, theme.fontSize * 0.87);
   const grid = fig.svg.append("g").attr("stroke", theme.grid);
   for (const t of y.ticks(6))
     grid

@@ -7,6 +7,7 @@ import {formatNumber} from "./format.ts";
 import {swatchLegend} from "./legend.ts";
 import {frameDefaults, integerIn, toFrameOptions, withDefaults, type FrameOptions, type FrameSpec} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
+import {ticksAcross} from "./ticks.ts";
 
 export interface QuantizationGridData {
   weights: ArrayLike<number>; // [n]
@@ -144,7 +145,12 @@ export function quantizationGrid(data: QuantizationGridData, spec?: Quantization
     fig.svg
       .append("g")
       .attr("transform", `translate(0,${box.y + box.height})`)
-      .call(d3.axisBottom(x).ticks(8).tickFormat(d3.format("d"))) as unknown as GSelection,
+      .call(
+        d3
+          .axisBottom(x)
+          .tickValues(ticksAcross(x, 8, d3.format("d"), theme.fontSize * 0.87))
+          .tickFormat(d3.format("d"))
+      ) as unknown as GSelection,
     theme
   );
   styleAxis(

@@ -13,6 +13,7 @@ import {
   type FrameSpec
 } from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
+import {ticksAcross} from "./ticks.ts";
 
 export interface TokenProbability {
   token: string;
@@ -158,7 +159,7 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
         .call(
           d3
             .axisBottom(x)
-            .ticks(4)
+            .tickValues(ticksAcross(x, 4, formatNumber, fs * 0.87))
             .tickFormat((v) => formatNumber(+v))
         ) as unknown as GSelection,
       theme

@@ -19,6 +19,14 @@ snapshot(function heatmapTokenRows() {
   );
 });
 
+// a phone's width (342 px): the ramp legend under the title instead of beside it
+snapshot(function heatmapNarrow() {
+  return activationHeatmap(
+    {values: activations(11, 64), rows: 11, cols: 64, rowLabels: TOKENS.slice(0, 11)},
+    {width: 342, height: 300, title: "Residual stream after the token embedding"}
+  );
+});
+
 snapshot(function heatmapHeadsByPosition() {
   return activationHeatmap(
     {

@@ -53,6 +53,11 @@ snapshot(function errorHistogramInt4() {
   return errorHistogram({weights: w, dequantized: q});
 });
 
+// a phone's width (342 px): fewer ticks, none running into the next
+snapshot(function errorHistogramNarrow() {
+  return errorHistogram({weights: w, dequantized: q}, {width: 342, title: "Quantization error of l0.wq"});
+});
+
 snapshot(function errorHistogramEmpty() {
   return errorHistogram({weights: [], dequantized: []});
 });
@@ -154,6 +159,14 @@ snapshot(function layerBarsSensitivity() {
   return layerBars(
     {layers: [0.012, 0.004, 0.003, NaN, 0.002, 0.021].map((value, i) => ({label: String(i), value}))},
     {metric: "sensitivity"}
+  );
+});
+
+// the notebook's sensitivity bars: a unit longer than the value axis goes on two lines, clear of the title
+snapshot(function layerBarsSensitivityShort() {
+  return layerBars(
+    {layers: [0.012, 0.004, 0.003, 0.002].map((value, i) => ({label: String(i), value}))},
+    {metric: "sensitivity", height: 320, title: "Sensitivity to q4_0, one layer at a time"}
   );
 });
 
