@@ -102,10 +102,18 @@ export function drawBarChart(
   // Vertical bars: labels side by side while the widest fits its band, else turned 45° (they then need only a line's
   // height of band each, so every bar keeps its label, and more depth below the bars), and only past that every
   // step-th label.
-  const bandLabels = rows.map((r) => truncate(r.label, vertical ? 30 : labelChars));
-  const widestLabel = Math.max(0, ...bandLabels.map((l) => textWidth(l, fs * 0.87)));
   const plotWidth = Math.max(minPlot, fig.width - 86 - 24);
-  const turn = vertical && rows.length > 1 && widestLabel + 6 > plotWidth / (rows.length + 0.2);
+  const fitsAcross = (labels: string[]) =>
+    Math.max(0, ...labels.map((l) => textWidth(l, fs * 0.87))) + 6 <= plotWidth / (rows.length + 0.2);
+  let bandLabels = rows.map((r) => truncate(r.label, vertical ? 30 : labelChars));
+  const turn = vertical && rows.length > 1 && !fitsAcross(bandLabels);
+  if (turn) {
+    // turned labels take at most 40 % of the height below the headings (the bars keep the rest)
+    const depth = (fig.bottom - top - fs * 5.4) * 0.4;
+    const chars = Math.max(4, Math.floor(depth / Math.SQRT1_2 / textWidth("0", fs * 0.87)));
+    bandLabels = bandLabels.map((l) => truncate(l, chars));
+  }
+  const widestLabel = Math.max(0, ...bandLabels.map((l) => textWidth(l, fs * 0.87)));
   const labelDepth = turn ? widestLabel * 0.71 : 0;
   const box = vertical
     ? {

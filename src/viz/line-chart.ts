@@ -7,7 +7,7 @@ import {formatNumber, textWidth, type NonFinite} from "./format.ts";
 import {swatchLegend, type Swatch} from "./legend.ts";
 import type {FrameOptions} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
-import {ticksAcross} from "./ticks.ts";
+import {tickCountUp, ticksAcross} from "./ticks.ts";
 
 export type AxisScale = "linear" | "log";
 
@@ -131,7 +131,8 @@ export function drawLineChart(
     ? ticksAcross(x, 12, formatNumber, theme.fontSize * 0.87).filter(Number.isInteger)
     : ticksAcross(x, Math.floor(box.width / 90), formatNumber, theme.fontSize * 0.87);
   const grid = fig.svg.append("g").attr("stroke", theme.grid);
-  for (const t of y.ticks(6))
+  const yCount = tickCountUp(box.height, 6);
+  for (const t of y.ticks(yCount))
     grid
       .append("line")
       .attr("x1", box.x)
@@ -144,7 +145,7 @@ export function drawLineChart(
     .tickFormat((v) => formatNumber(+v));
   const yAxis = d3
     .axisLeft(y)
-    .ticks(6)
+    .ticks(yCount)
     .tickFormat((v) => formatNumber(+v));
   styleAxis(
     fig.svg

@@ -7,7 +7,7 @@ import {formatNumber} from "./format.ts";
 import {swatchLegend} from "./legend.ts";
 import {frameDefaults, integerIn, toFrameOptions, withDefaults, type FrameOptions, type FrameSpec} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
-import {ticksAcross} from "./ticks.ts";
+import {tickCountUp, ticksAcross} from "./ticks.ts";
 
 export interface QuantizationGridData {
   weights: ArrayLike<number>; // [n]
@@ -160,7 +160,7 @@ export function quantizationGrid(data: QuantizationGridData, spec?: Quantization
       .call(
         d3
           .axisLeft(y)
-          .ticks(6)
+          .ticks(tickCountUp(box.height, 6))
           .tickFormat((v) => formatNumber(+v))
       ) as unknown as GSelection,
     theme

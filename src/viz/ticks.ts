@@ -29,3 +29,11 @@ export function ticksAcross(
   const ticks = scale.ticks(1);
   return ticks.length > 1 ? [ticks[0]!] : ticks;
 }
+
+/** px a labelled tick needs up an axis (a label's line and a gap) */
+const TICK_STEP_UP = 28;
+
+/** A tick count for an axis `height` px tall: at most `most`, at most one per TICK_STEP_UP px, at least 2. */
+export function tickCountUp(height: number, most: number): number {
+  return Math.max(2, Math.min(most, Math.floor(height / TICK_STEP_UP)));
+}
