@@ -3,6 +3,7 @@
 // Each text is cut in chunks of ctx tokens fed from position 0; like llama-perplexity, only the second half of each
 // chunk is scored, so every scored token has context. The model's provider is restored afterwards.
 import {prefill} from "../engine/forward.ts";
+import {yieldToEventLoop} from "../engine/generate.ts";
 import {addHook} from "../engine/hooks/hooks.ts";
 import {hookNames, type HookName} from "../engine/hooks/names.ts";
 import {MATRIX_NAMES} from "../engine/matrices.ts";
@@ -109,36 +110,50 @@ function finitePairs(ref: Float32Array, approx: Float32Array): [Float32Array, Fl
 export interface Sensitivity {
   /** the override quantized in this run, e.g. "l2.w2", "l0", "emb" */
   target: string;
+  /** the target's place in the sweep: layers (each layer's matrices) in order, then emb and cls */
+  index: number;
   /** the whole spec of the run, e.g. "fp32,l2.w2=q4_0" */
   spec: string;
   metrics: ModelMetrics;
 }
 
+export interface SensitivityOptions extends EvalOptions {
+  /** weight mode of the quantized runs (default "cached") */
+  weights?: string;
+  /** stops the sweep between runs (it rejects with the signal's reason) */
+  signal?: AbortSignal;
+}
+
 /**
  * Quantizes one matrix (by "matrix": every l<i>.<matrix>, plus emb and cls) or one layer (by "layer": l<i>) at a time
- * with `format`, everything else float32; returns the runs ranked by mean KLD, worst first.
+ * with `format`, everything else float32; returns the runs ranked by mean KLD, worst first. A sweep is one model run
+ * per target (about thirty by matrix), so it gives the event loop a turn between runs: a page stays responsive and
+ * `signal` can stop it.
  */
-export function sensitivity(
+export async function sensitivity(
   model: Transformer,
   tokens: ArrayLike<number>,
   format: string,
   by: "matrix" | "layer",
-  options: EvalOptions & {weights?: string} = {}
-): Sensitivity[] {
+  {ctx, weights = "cached", signal}: SensitivityOptions = {}
+): Promise<Sensitivity[]> {
   const f = toFormat(format).name;
   const L = model.config.nLayers;
   const layers = Array.from({length: L}, (_, l) => `l${l}`);
   const layerMatrices = MATRIX_NAMES.filter((m) => m !== "wcls");
   const targets =
     by === "layer" ? layers : [...layers.flatMap((l) => layerMatrices.map((m) => `${l}.${m}`)), "emb", "cls"];
-  const parts = chunks(model, tokens, options.ctx);
+  signal?.throwIfAborted();
+  const parts = chunks(model, tokens, ctx);
   const base = run(model, parts, {weights: "fp32"});
   const V = model.config.vocabSize;
-  return targets
-    .map((target) => {
-      const spec = `fp32,${target}=${f}`;
-      const q = run(model, parts, {quant: spec, weights: options.weights ?? "cached"});
-      return {target, spec, metrics: compareLogits(base.logits, q.logits, V, base.targets)};
-    })
-    .sort((a, b) => b.metrics.kld.mean - a.metrics.kld.mean);
+  const out: Sensitivity[] = [];
+  for (const [index, target] of targets.entries()) {
+    await yieldToEventLoop();
+    signal?.throwIfAborted();
+    const spec = `fp32,${target}=${f}`;
+    const q = run(model, parts, {quant: spec, weights});
+    out.push({target, index, spec, metrics: compareLogits(base.logits, q.logits, V, base.targets)});
+  }
+  return out.sort((a, b) => b.metrics.kld.mean - a.metrics.kld.mean);
 }

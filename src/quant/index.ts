@@ -44,7 +44,8 @@ export {
   sensitivity,
   type EvalOptions,
   type HookError,
-  type Sensitivity
+  type Sensitivity,
+  type SensitivityOptions
 } from "./evaluate.ts";
 export {compareLogits, type ModelMetrics} from "./model-metrics.ts";
 export {

@@ -109,6 +109,30 @@ describe("notebooks/quantization-error.html", () => {
     await page.page.close();
   });
 
+  // That the sweep itself stops between runs (not only the cell) is test/quant/evaluate.test.ts's job.
+  it("Stop during a sensitivity sweep by matrix cancels it: no chart, the cell says stopped, the page is ready", async () => {
+    const page = await openPage(browser.context, `${base()}quantization-error.html?rank=matrix`);
+    // the sweep takes a second or two on the built-in model: press Stop the moment it starts, from inside the page
+    await page.page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const poll = () => {
+            if (document.getElementById("gb-status")?.textContent?.includes("ranking matrixs by sensitivity")) {
+              document.getElementById("gb-stop")!.click();
+              resolve();
+            } else requestAnimationFrame(poll);
+          };
+          poll();
+        })
+    );
+    await page.idle(120_000);
+    expect((await page.page.locator("#gb-status").textContent())?.trim()).toBe("ready");
+    expect(await page.page.locator("svg.gb-layer-bars", {hasText: "one matrix at a time"}).count()).toBe(0);
+    expect(await page.page.locator("#cell-35").textContent()).toMatch(/stopped/);
+    await page.screenshot("dev-quantization-error-sensitivity-stopped");
+    await page.page.close();
+  });
+
   it("a bad override is named and left out; an int spec is built from its inputs", async () => {
     const page = await openPage(
       browser.context,
