@@ -243,6 +243,15 @@ export function drawLineChart(
   return fig.finish(summary(points.length));
 }
 
+/**
+ * Where a point's label may go, in order: [lines above (−) or below (+) the point, set further aside]. Next to the
+ * point first, then up to three lines off, then further aside (past a steep line through the point) up to five.
+ */
+const SPOTS: readonly (readonly [number, boolean])[] = [
+  ...[0, -1, 1, -2, 2, -3, 3].map((l) => [l, false] as const),
+  ...[0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5].map((l) => [l, true] as const)
+];
+
 interface Spot {
   /** the label's anchor point (vertical middle) and text-anchor */
   x: number;
@@ -253,9 +262,9 @@ interface Spot {
 }
 
 /**
- * Places point labels one at a time: next to the point (right, then left), else up to three lines above or below it
- * with a leader line, whichever first keeps the label's estimated box clear of every label placed so far, of every
- * obstacle (markers, sampled lines) and inside the plot's frame. Returns null when no spot is free.
+ * Places point labels one at a time, at the first of SPOTS (right of the point, then left) that keeps the label's estimated box clear of every label placed so far, of every
+ * obstacle (markers, sampled lines) and inside the plot's frame; a label off its point gets a leader line. Returns
+ * null when no spot is free.
  */
 export function labelPlacer(
   frame: {x: number; y: number; width: number; height: number},
@@ -269,9 +278,9 @@ export function labelPlacer(
     obstacles.some((m) => m.x + m.r > b.x0 && m.x - m.r < b.x1 && m.y + m.r > b.y0 && m.y - m.r < b.y1);
   return (px, py, label) => {
     const w = textWidth(label, fontSize);
-    for (const lines of [0, -1, 1, -2, 2, -3, 3]) {
+    for (const [lines, away] of SPOTS) {
       for (const anchor of ["start", "end"] as const) {
-        const dx = lines === 0 ? 8 : 12;
+        const dx = lines === 0 && !away ? 8 : away ? 36 : 12;
         const x = anchor === "start" ? px + dx : px - dx;
         const y = lines === 0 ? py : py + lines * h;
         const b = {
@@ -284,7 +293,7 @@ export function labelPlacer(
           continue;
         if (hits(b)) continue;
         taken.push(b);
-        return {x, y, anchor, leader: lines === 0 ? null : {x: anchor === "start" ? x - 2 : x + 2, y}};
+        return {x, y, anchor, leader: lines === 0 && !away ? null : {x: anchor === "start" ? x - 2 : x + 2, y}};
       }
     }
     return null;

@@ -113,21 +113,31 @@ snapshot(function sqnrVsBitsSchemes() {
   });
 });
 
-// the quantization-error notebook's 13 formats, several at the same bits per weight
+// the quantization-error notebook's 14 formats on l0.wq of the built-in model (fp32 group scales: int<b>:g32 is b + 1
+// bits), several at the same bits per weight; int2 and int8:g32 need a label set well aside to find room
 snapshot(function sqnrVsBitsNotebook() {
   const f = (label: string, family: string, bits: number, sqnr: number) => ({label, family, bits, sqnr});
   return sqnrVsBits(
     {
       points: [
-        f("q8_0", "ggml", 8.5, 46.4),
-        f("q5_1", "ggml", 6, 29.4),
-        f("q5_0", "ggml", 5.5, 28.7),
-        f("q4_1", "ggml", 5, 23.3),
+        f("q8_0", "ggml", 8.5, 46.5),
+        f("q5_1", "ggml", 6, 29.1),
+        f("q5_0", "ggml", 5.5, 28.4),
+        f("q4_1", "ggml", 5, 22.9),
         f("q4_0", "ggml", 4.5, 22.2),
-        f("nf4", "NF4", 4.5, 20.6),
-        ...[2, 3, 4, 5, 6, 8].map((b) => f(`int${b}:g32:sym`, "int g32", b + 0.5, 6.02 * b - 7.8)),
-        f("int4:row:sym", "int per row", 4.25, 20.7),
-        f("int8:row:sym", "int per row", 8.25, 45.2)
+        f("nf4:b64", "NF4", 4.5, 20.8),
+        ...(
+          [
+            [2, 4.06],
+            [3, 13.9],
+            [4, 21.3],
+            [5, 27.8],
+            [6, 34.1],
+            [8, 46.5]
+          ] as const
+        ).map(([b, sqnr]) => f(`int${b}:g32:sym`, "int g32", b + 1, sqnr)),
+        f("int4:row:sym", "int per row", 4.5, 20.6),
+        f("int8:row:sym", "int per row", 8.5, 45.7)
       ]
     },
     {height: 380, title: "SQNR against bits per weight, l0.wq"}
