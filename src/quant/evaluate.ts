@@ -3,6 +3,7 @@
 // Each text is cut in chunks of ctx tokens fed from position 0; like llama-perplexity, only the second half of each
 // chunk is scored, so every scored token has context. The model's provider is restored afterwards.
 import {prefill} from "../engine/forward.ts";
+import {yieldToEventLoop} from "../engine/generate.ts";
 import {addHook} from "../engine/hooks/hooks.ts";
 import {hookNames, type HookName} from "../engine/hooks/names.ts";
 import type {Transformer} from "../engine/transformer.ts";
@@ -109,6 +110,8 @@ function finitePairs(ref: Float32Array, approx: Float32Array): [Float32Array, Fl
 export interface Sensitivity {
   /** the override quantized in this run, e.g. "blk.2.ffn_down", "blk.0", "token_embd" */
   target: string;
+  /** the target's place in the sweep: layers (each layer's matrices) in order, then token_embd and output */
+  index: number;
   /** the whole spec of the run, e.g. "fp32,blk.2.ffn_down=q4_0" */
   spec: string;
   metrics: ModelMetrics;
@@ -121,27 +124,39 @@ export function sensitivityTargets(nLayers: number, by: "matrix" | "layer"): str
   return [...layers.flatMap((l) => LAYER_MATRICES.map((m) => `${l}.${m}`)), "token_embd", "output"];
 }
 
+export interface SensitivityOptions extends EvalOptions {
+  /** weight mode of the quantized runs (default "cached") */
+  weights?: string;
+  /** stops the sweep between runs (it rejects with the signal's reason) */
+  signal?: AbortSignal;
+}
+
 /**
- * Quantizes one matrix (by "matrix") or one layer (by "layer") at a time with `format`, everything else float32;
- * returns the runs ranked by mean KLD, worst first.
+ * Quantizes one matrix (by "matrix": every blk.<i>.<matrix>, plus token_embd and output) or one layer (by "layer":
+ * blk.<i>) at a time with `format`, everything else float32; returns the runs ranked by mean KLD, worst first. A sweep
+ * is one model run per target (about thirty by matrix), so it gives the event loop a turn between runs: a page stays
+ * responsive and `signal` can stop it.
  */
-export function sensitivity(
+export async function sensitivity(
   model: Transformer,
   tokens: ArrayLike<number>,
   format: string,
   by: "matrix" | "layer",
-  options: EvalOptions & {weights?: string} = {}
-): Sensitivity[] {
+  {ctx, weights = "cached", signal}: SensitivityOptions = {}
+): Promise<Sensitivity[]> {
   const f = toFormat(format).name;
   const targets = sensitivityTargets(model.config.nLayers, by);
-  const parts = chunks(model, tokens, options.ctx);
+  signal?.throwIfAborted();
+  const parts = chunks(model, tokens, ctx);
   const base = run(model, parts, {weights: "fp32"});
   const V = model.config.vocabSize;
-  return targets
-    .map((target) => {
-      const spec = `fp32,${target}=${f}`;
-      const q = run(model, parts, {quant: spec, weights: options.weights ?? "cached"});
-      return {target, spec, metrics: compareLogits(base.logits, q.logits, V, base.targets)};
-    })
-    .sort((a, b) => b.metrics.kld.mean - a.metrics.kld.mean);
+  const out: Sensitivity[] = [];
+  for (const [index, target] of targets.entries()) {
+    await yieldToEventLoop();
+    signal?.throwIfAborted();
+    const spec = `fp32,${target}=${f}`;
+    const q = run(model, parts, {quant: spec, weights});
+    out.push({target, index, spec, metrics: compareLogits(base.logits, q.logits, V, base.targets)});
+  }
+  return out.sort((a, b) => b.metrics.kld.mean - a.metrics.kld.mean);
 }

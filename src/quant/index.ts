@@ -53,7 +53,8 @@ export {
   sensitivityTargets,
   type EvalOptions,
   type HookError,
-  type Sensitivity
+  type Sensitivity,
+  type SensitivityOptions
 } from "./evaluate.ts";
 export {compareLogits, type ModelMetrics} from "./model-metrics.ts";
 export {simulatedNotes, specSimulatedNotes, type PlacedMatrix, type SimulatedNote} from "./simulated.ts";

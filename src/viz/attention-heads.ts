@@ -2,11 +2,11 @@
 // one shared 0..1 colour legend, the grid shape chosen to make the panels as large as possible.
 // H = heads, T = tokens.
 import {cellMode, sliceValues, toGrid} from "./cells.ts";
-import {createFigure, type GSelection} from "./figure.ts";
+import type {GSelection} from "./figure.ts";
 import {finiteStats, nonFiniteNote} from "./format.ts";
 import {heatmapPanel, type Panel} from "./heatmap-panel.ts";
 import {subscribeHighlight} from "./highlight.ts";
-import {attentionLegend, attentionTip, toAttentionOptions, type AttentionSpec} from "./attention.ts";
+import {attentionFigure, attentionTip, toAttentionOptions, type AttentionSpec} from "./attention.ts";
 import {addTooltip} from "./tooltip.ts";
 
 export interface AttentionHeadsData {
@@ -39,9 +39,8 @@ export function attentionHeads(data: AttentionHeadsData, spec?: AttentionHeadsSp
   const all = toGrid(data.patterns, H, T * T);
   const stats = finiteStats(all.values);
   const mode = cellMode(document, H * T * T, options.raster);
-  const fig = createFigure(options, "attention-heads", [nonFiniteNote(stats, "clamped")].filter(Boolean));
+  const {fig, top} = attentionFigure(options, "attention-heads", [nonFiniteNote(stats, "clamped")].filter(Boolean));
   const theme = options.theme;
-  const top = attentionLegend(fig);
   if (T === 0 || H === 0) {
     fig.message("no data");
     return fig.finish(`${options.title}: no data.`);

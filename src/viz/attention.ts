@@ -6,7 +6,7 @@ import {createFigure, type Figure, type GSelection} from "./figure.ts";
 import {finiteStats, formatNumber, nonFiniteNote, showToken} from "./format.ts";
 import {heatmapPanel, type Panel} from "./heatmap-panel.ts";
 import {subscribeHighlight} from "./highlight.ts";
-import {RAMP_HEIGHT, rampLegend} from "./legend.ts";
+import {cornerRamp, rampPlace} from "./legend.ts";
 import {
   frameDefaults,
   integerIn,
@@ -76,17 +76,16 @@ export function attentionTip(tokens: readonly string[], q: number, k: number, p:
   return `${prefix}query ${q} “${showToken(tokens[q]!)}”\nkey ${k} “${showToken(tokens[k]!)}”\np ${formatNumber(p)}`;
 }
 
-/** The 0..1 probability ramp both attention charts draw at the top right; returns where the panels may start. */
-export function attentionLegend(fig: Figure): number {
-  rampLegend(fig.svg, fig.theme, {
-    x: fig.width - 244,
-    y: 10,
-    width: 220,
-    color: fig.theme.sequential,
-    domain: [0, 1],
-    label: "attention probability"
-  });
-  return Math.max(fig.top, 10 + RAMP_HEIGHT + 4);
+/** The figure of both attention charts, and its 0..1 probability ramp; `top` is where the panels may start. */
+export function attentionFigure(
+  options: AttentionOptions,
+  kind: string,
+  notes: readonly string[]
+): {fig: Figure; top: number} {
+  const place = rampPlace(options.width);
+  const fig = createFigure(options, kind, notes, place.beside);
+  const top = cornerRamp(fig, place, {color: fig.theme.sequential, domain: [0, 1], label: "attention probability"});
+  return {fig, top};
 }
 
 export function attentionPattern(data: AttentionData, spec?: AttentionSpec): SVGSVGElement {
@@ -97,9 +96,8 @@ export function attentionPattern(data: AttentionData, spec?: AttentionSpec): SVG
   const stats = finiteStats(grid.values);
   const mode = cellMode(document, T * T, options.raster);
   const notes = [nonFiniteNote(stats, "clamped")].filter(Boolean);
-  const fig = createFigure(options, "attention", notes);
+  const {fig, top} = attentionFigure(options, "attention", notes);
   const theme = options.theme;
-  const top = attentionLegend(fig);
   const what = `${options.title || "Attention"}`;
   if (T === 0) {
     fig.message("no data");

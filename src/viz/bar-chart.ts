@@ -6,6 +6,7 @@ import {axisTitle, createFigure, nextId, styleAxis, type GSelection} from "./fig
 import {textWidth, truncate} from "./format.ts";
 import {swatchLegend} from "./legend.ts";
 import type {FrameOptions} from "./options.ts";
+import {ticksAcross} from "./ticks.ts";
 import {addTooltip} from "./tooltip.ts";
 
 /** The least share of a bar chart's width the bars keep, however long the row labels. */
@@ -98,12 +99,28 @@ export function drawBarChart(
     ? 0
     : Math.min(labelRoom, Math.max(40, ...rows.map((r) => textWidth(truncate(r.label, labelChars), fs))));
   const minPlot = fig.width * MIN_PLOT_SHARE;
+  // Vertical bars: labels side by side while the widest fits its band, else turned 45° (they then need only a line's
+  // height of band each, so every bar keeps its label, and more depth below the bars), and only past that every
+  // step-th label.
+  const plotWidth = Math.max(minPlot, fig.width - 86 - 24);
+  const fitsAcross = (labels: string[]) =>
+    Math.max(0, ...labels.map((l) => textWidth(l, fs * 0.87))) + 6 <= plotWidth / (rows.length + 0.2);
+  let bandLabels = rows.map((r) => truncate(r.label, vertical ? 30 : labelChars));
+  const turn = vertical && rows.length > 1 && !fitsAcross(bandLabels);
+  if (turn) {
+    // turned labels take at most 40 % of the height below the headings (the bars keep the rest)
+    const depth = (fig.bottom - top - fs * 5.4) * 0.4;
+    const chars = Math.max(4, Math.floor(depth / Math.SQRT1_2 / textWidth("0", fs * 0.87)));
+    bandLabels = bandLabels.map((l) => truncate(l, chars));
+  }
+  const widestLabel = Math.max(0, ...bandLabels.map((l) => textWidth(l, fs * 0.87)));
+  const labelDepth = turn ? widestLabel * 0.71 : 0;
   const box = vertical
     ? {
         x: 86,
         y: top + fs * 1.4,
-        width: Math.max(minPlot, fig.width - 86 - 24),
-        height: Math.max(fs * 2, fig.bottom - top - fs * 1.4 - fs * 4)
+        width: plotWidth,
+        height: Math.max(fs * 2, fig.bottom - top - fs * 1.4 - fs * 4 - labelDepth)
       }
     : {
         x: 16 + labelWidth + 12,
@@ -126,9 +143,11 @@ export function drawBarChart(
     .nice()
     .range(vertical ? [box.y + box.height, box.y] : [box.x, box.x + box.width]);
   const grid = fig.svg.append("g").attr("stroke", theme.grid);
-  // at most one labelled tick per 90 px across (40 px up), so tick labels never run into each other
-  const tickCount = Math.max(2, Math.min(5, Math.floor(vertical ? box.height / 40 : box.width / 90)));
-  for (const t of value.ticks(tickCount)) {
+  // up, at most one labelled tick per 40 px; across, as many as keep their labels apart
+  const ticks = vertical
+    ? value.ticks(Math.max(2, Math.min(5, Math.floor(box.height / 40))))
+    : ticksAcross(value, 5, axes.format, fs * 0.87);
+  for (const t of ticks) {
     if (vertical)
       grid
         .append("line")
@@ -145,7 +164,7 @@ export function drawBarChart(
         .attr("x2", value(t));
   }
   const valueAxis = (vertical ? d3.axisLeft(value) : d3.axisBottom(value))
-    .ticks(tickCount)
+    .tickValues(ticks)
     .tickFormat((v) => axes.format(+v));
   styleAxis(
     fig.svg
@@ -154,26 +173,41 @@ export function drawBarChart(
       .call(valueAxis) as unknown as GSelection,
     theme
   );
-  const step = Math.max(1, Math.ceil((vertical ? textWidth("0000", fs) : fs * 1.2) / band.step()));
+  const needs = vertical ? (turn ? fs * 1.3 : widestLabel + 6) : fs * 1.2;
+  const step = Math.max(1, Math.ceil(needs / band.step()));
   const bandAxis = (vertical ? d3.axisBottom(band) : d3.axisLeft(band))
     .tickValues(d3.range(0, rows.length, step))
-    .tickFormat((i) => truncate(rows[i]!.label, vertical ? 30 : labelChars))
+    .tickFormat((i) => bandLabels[i]!)
     .tickSize(0)
     .tickPadding(6);
-  styleAxis(
+  const bandG = styleAxis(
     fig.svg
       .append("g")
       .attr("transform", vertical ? `translate(0,${box.y + box.height})` : `translate(${box.x},0)`)
       .call(bandAxis) as unknown as GSelection,
     theme
   ).call((g) => g.select(".domain").remove());
+  if (turn)
+    bandG
+      .selectAll(".tick text")
+      .attr("text-anchor", "end")
+      .attr("dy", "0.35em")
+      .attr("transform", "translate(-4,2) rotate(-45)");
   if (vertical) {
-    axisTitle(fig.svg, theme, axes.valueLabel, 22, box.y + box.height / 2, true);
-    axisTitle(fig.svg, theme, axes.rowTitle, box.x + box.width / 2, box.y + box.height + fs * 2.8);
+    // turned along the value axis and no longer than it (beyond, it would run into the title): on two lines if need be
+    const room = Math.max(4, Math.floor((box.height + fs * 2) / textWidth("0", fs)));
+    const lines = splitInTwo(axes.valueLabel, room).map((l) => truncate(l, room));
+    lines.forEach((line, i) =>
+      axisTitle(fig.svg, theme, line, (lines.length > 1 ? 16 : 22) + i * fs * 1.2, box.y + box.height / 2, true)
+    );
+    axisTitle(fig.svg, theme, axes.rowTitle, box.x + box.width / 2, box.y + box.height + fs * 2.8 + labelDepth);
   } else {
     axisTitle(fig.svg, theme, axes.valueLabel, box.x + box.width / 2, box.y + box.height + fs * 2.8);
   }
   const marks = fig.svg.append("g").attr("class", "gb-bars");
+  // totals above vertical bars: on every bar or, when one would not fit its band, on none (the tooltip has them all)
+  const totalNotes = rows.map((row, i) => row.note ?? axes.format(totals[i]!));
+  const notesFit = !vertical || totalNotes.every((n) => band.bandwidth() > textWidth(n, fs * 0.87) * 0.8);
   rows.forEach((row, i) => {
     let acc = 0;
     categories.forEach((category, c) => {
@@ -208,7 +242,7 @@ export function drawBarChart(
           .attr("stroke-width", 1.5);
       }
     });
-    const note = row.note ?? axes.format(totals[i]!);
+    const note = totalNotes[i]!;
     marks
       .append("text")
       .attr("class", "gb-total")
@@ -217,8 +251,17 @@ export function drawBarChart(
       .attr("y", vertical ? value(totals[i]!) - 6 : band(i)! + band.bandwidth() / 2)
       .attr("dy", vertical ? null : "0.35em")
       .attr("text-anchor", vertical ? "middle" : "start")
-      .text(band.bandwidth() > textWidth(note, fs * 0.87) * 0.8 || !vertical ? note : "");
+      .text(notesFit ? note : "");
   });
   addTooltip(fig);
   return fig.finish(summary);
+}
+
+/** `label` as one line if it has at most `chars` characters, else two, split at the space nearest its middle. */
+function splitInTwo(label: string, chars: number): string[] {
+  if (label.length <= chars) return [label];
+  const spaces = [...label.matchAll(/ /g)].map((m) => m.index);
+  if (!spaces.length) return [label];
+  const cut = spaces.reduce((a, b) => (Math.abs(b - label.length / 2) < Math.abs(a - label.length / 2) ? b : a));
+  return [label.slice(0, cut), label.slice(cut + 1)];
 }

@@ -26,17 +26,29 @@ export interface PanelSpec {
   compact: boolean;
   /** square cells (attention: query × key) */
   square: boolean;
+  /** with `square`: cells may be up to this many times as tall as wide if the box has the height (default 1) */
+  tallCells?: number;
   tip: (row: number, col: number, value: number) => string;
 }
 
 export interface Panel {
   cells: Box;
+  /** y below everything the panel drew (labels and axis titles included) */
+  bottom: number;
   lookup: TipLookup;
   /** outlines position p (or clears with null) */
   highlight(position: number | null): void;
 }
 
 const MAX_LABEL_CHARS = 12;
+/** Row and column labels shrink down to this size to fit one per row (or column) before any is skipped. */
+const MIN_LABEL_SIZE = 10;
+
+/** A label size that fits one label per `room` px (at most `fs`, at least MIN_LABEL_SIZE) and the step between shown labels. */
+function labelFit(fs: number, room: number): {size: number; step: number} {
+  const size = Math.max(Math.min(fs, MIN_LABEL_SIZE), Math.min(fs, room / 1.15));
+  return {size, step: Math.max(1, Math.ceil((size * 1.15) / room))};
+}
 
 function labelText(s: string): string {
   return truncate(showToken(s), MAX_LABEL_CHARS);
@@ -62,7 +74,8 @@ export function heatmapPanel(g: GSelection, theme: Theme, outer: Box, spec: Pane
     const side = Math.min(cells.width / Math.max(1, grid.cols), cells.height / Math.max(1, grid.rows));
     cells.x += (cells.width - side * grid.cols) / 2;
     cells.width = side * grid.cols;
-    cells.height = side * grid.rows;
+    // a cell may be up to tallCells times as tall as wide where the height allows (a strip of few rows stays legible)
+    cells.height = Math.min(cells.height, side * (spec.tallCells ?? 1) * grid.rows);
   }
   drawCells(g, grid, cells, spec.colors, spec.mode);
   g.append("rect")
@@ -78,11 +91,11 @@ export function heatmapPanel(g: GSelection, theme: Theme, outer: Box, spec: Pane
   const colsArePositions = positionAxis === "cols" || positionAxis === "both";
 
   if (rowLabels) {
-    const step = Math.max(1, Math.ceil((fs * 1.15) / ch));
+    const {size, step} = labelFit(fs, ch);
     const shown = d3.range(0, grid.rows, step);
     g.append("g")
       .attr("class", "gb-row-labels")
-      .attr("font-size", fs)
+      .attr("font-size", size)
       .selectAll("text")
       .data(shown)
       .join("text")
@@ -104,11 +117,12 @@ export function heatmapPanel(g: GSelection, theme: Theme, outer: Box, spec: Pane
     styleAxis(g.append("g").attr("transform", `translate(${cells.x},0)`).call(axis) as unknown as GSelection, theme);
   }
   if (colLabels) {
-    const step = Math.max(1, Math.ceil((fs * 1.15) / cw));
+    // turned 45°: neighbours are cw·sin 45° apart across their lines
+    const {size, step} = labelFit(fs, cw * Math.SQRT1_2);
     const shown = d3.range(0, grid.cols, step);
     g.append("g")
       .attr("class", "gb-col-labels")
-      .attr("font-size", fs)
+      .attr("font-size", size)
       .selectAll("text")
       .data(shown)
       .join("text")
@@ -142,6 +156,7 @@ export function heatmapPanel(g: GSelection, theme: Theme, outer: Box, spec: Pane
   const cursor = g.append("g").attr("class", "gb-cursor").attr("fill", "none").attr("stroke", theme.highlight);
   return {
     cells,
+    bottom: cells.y + cells.height + colLabelDepth + (spec.compact ? 0 : titleSpace + theme.fontSize * 0.4),
     lookup(x, y) {
       const at = cellAt(grid, cells, x, y);
       return at ? spec.tip(at.row, at.col, grid.values[at.row * grid.cols + at.col]!) : null;

@@ -5,7 +5,7 @@ import {createFigure, type GSelection} from "./figure.ts";
 import {finiteStats, formatNumber, nonFiniteNote, showToken} from "./format.ts";
 import {heatmapPanel, POSITION_AXES, type PositionAxis} from "./heatmap-panel.ts";
 import {subscribeHighlight} from "./highlight.ts";
-import {RAMP_HEIGHT, rampLegend} from "./legend.ts";
+import {cornerRamp, rampPlace} from "./legend.ts";
 import {
   frameDefaults,
   keyword,
@@ -109,8 +109,20 @@ export function activationHeatmap(data: HeatmapData, spec?: HeatmapSpec): SVGSVG
   return drawHeatmap(data, toHeatmapOptions(spec), "heatmap");
 }
 
+/** How the cells fill the box: stretched to it (default), or square and the figure cut to the height they need. */
+export interface HeatmapLayout {
+  square?: boolean;
+  /** with `square`: cells up to this many times as tall as wide, where the height allows */
+  tallCells?: number;
+}
+
 /** The shared body of `activationHeatmap` and `blockSqnrHeatmap`. */
-export function drawHeatmap(data: HeatmapData, options: HeatmapOptions, kind: string): SVGSVGElement {
+export function drawHeatmap(
+  data: HeatmapData,
+  options: HeatmapOptions,
+  kind: string,
+  layout: HeatmapLayout = {}
+): SVGSVGElement {
   const grid = toGrid(data.values, data.rows, data.cols);
   const rowLabels = toLabels(data.rowLabels, grid.rows, "rowLabels");
   const colLabels = toLabels(data.colLabels, grid.cols, "colLabels");
@@ -121,18 +133,10 @@ export function drawHeatmap(data: HeatmapData, options: HeatmapOptions, kind: st
   const notes = [nonFiniteNote(stats, "clamped")];
   if (stats.nan) notes[0] += " (drawn grey)";
   if (mode === "unavailable") notes.push(`${grid.rows * grid.cols} cells need a canvas, which this environment lacks`);
-  const fig = createFigure(options, kind, notes.filter(Boolean));
+  const place = rampPlace(options.width);
+  const fig = createFigure(options, kind, notes.filter(Boolean), place.beside);
   const color = options.scale === "diverging" ? theme.diverging : theme.sequential;
-  const legendWidth = 220;
-  rampLegend(fig.svg, theme, {
-    x: fig.width - legendWidth - 24,
-    y: 10,
-    width: legendWidth,
-    color,
-    domain,
-    label: options.unit
-  });
-  const top = Math.max(fig.top, 10 + RAMP_HEIGHT + 4);
+  const top = cornerRamp(fig, place, {color, domain, label: options.unit});
   const box = {x: 8, y: top, width: fig.width - 32, height: fig.bottom - top};
   const empty = grid.rows === 0 || grid.cols === 0;
   const summaryShape = `${grid.rows} ${options.rowTitle}s × ${grid.cols} ${options.colTitle}s`;
@@ -153,7 +157,8 @@ export function drawHeatmap(data: HeatmapData, options: HeatmapOptions, kind: st
     colTitle: colName,
     positionAxis: options.positionAxis,
     compact: false,
-    square: false,
+    square: !!layout.square,
+    tallCells: layout.tallCells,
     tip: (r, c, v) =>
       [
         `${rowName} ${r}${rowLabels ? ` “${showToken(rowLabels[r]!)}”` : ""}`,
@@ -161,6 +166,7 @@ export function drawHeatmap(data: HeatmapData, options: HeatmapOptions, kind: st
         `${options.unit} ${formatNumber(v)}`
       ].join("\n")
   });
+  if (layout.square) fig.fitHeight(panel.bottom);
   if (mode === "unavailable") fig.message("canvas unavailable: cells not drawn", panel.cells);
   addTooltip(fig, [panel.lookup]);
   const svg = fig.finish(

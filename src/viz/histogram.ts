@@ -7,6 +7,7 @@ import {addNonFinite, finiteStats, formatNumber, nonFiniteNote, type NonFinite} 
 import {swatchLegend, type Swatch} from "./legend.ts";
 import type {FrameOptions} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
+import {tickCountUp, ticksAcross} from "./ticks.ts";
 
 export interface HistogramLayer {
   name: string;
@@ -143,7 +144,8 @@ export function drawHistogram(
       .call(
         d3
           .axisBottom(x)
-          .ticks(8)
+          .tickValues(ticksAcross(x, 8, formatNumber, fs * 0.87))
+          .tickPadding(6) // clear of the count axis's bottom label at the corner
           .tickFormat((v) => formatNumber(+v))
       ) as unknown as GSelection,
     theme
@@ -152,7 +154,9 @@ export function drawHistogram(
     fig.svg
       .append("g")
       .attr("transform", `translate(${box.x},0)`)
-      .call(d3.axisLeft(y).ticks(5, axes.yScale === "log" ? "~s" : undefined)) as unknown as GSelection,
+      .call(
+        d3.axisLeft(y).ticks(tickCountUp(box.height, 5), axes.yScale === "log" ? "~s" : undefined)
+      ) as unknown as GSelection,
     theme
   );
   axisTitle(fig.svg, theme, axes.xLabel, box.x + box.width / 2, box.y + box.height + fs * 3);

@@ -3,7 +3,15 @@
 // (#1 = most sensitive).
 import {drawBarChart} from "./bar-chart.ts";
 import {formatNumber} from "./format.ts";
-import {frameDefaults, keyword, toFrameOptions, withDefaults, type FrameOptions, type FrameSpec} from "./options.ts";
+import {
+  frameDefaults,
+  keyword,
+  text,
+  toFrameOptions,
+  withDefaults,
+  type FrameOptions,
+  type FrameSpec
+} from "./options.ts";
 
 export type LayerMetric = "sqnr" | "kld" | "sensitivity";
 
@@ -16,10 +24,13 @@ export interface LayerValue {
 export interface LayerBarsSpec extends FrameSpec {
   /** "sqnr" (default), "kld" or "sensitivity"; picks units, title and ranking. */
   metric?: LayerMetric;
+  /** What one bar is, under the bars and in the tooltip: "layer" (default), "tensor", "matrix". */
+  rowTitle?: string;
 }
 
 export interface LayerBarsOptions extends FrameOptions {
   metric: LayerMetric;
+  rowTitle: string;
 }
 
 const METRICS: Record<LayerMetric, {title: string; unit: string; better: string}> = {
@@ -30,8 +41,8 @@ const METRICS: Record<LayerMetric, {title: string; unit: string; better: string}
 
 export function toLayerBarsOptions(spec?: LayerBarsSpec): LayerBarsOptions {
   const metric = keyword(spec?.metric ?? "sqnr", "metric", ["sqnr", "kld", "sensitivity"]);
-  const o = withDefaults(spec, {...frameDefaults(METRICS[metric].title), metric: metric as string});
-  return {...toFrameOptions(o), metric};
+  const o = withDefaults(spec, {...frameDefaults(METRICS[metric].title), metric: metric as string, rowTitle: "layer"});
+  return {...toFrameOptions(o), metric, rowTitle: text(o.rowTitle, "rowTitle")};
 }
 
 export function layerBars(data: {layers: readonly LayerValue[]}, spec?: LayerBarsSpec): SVGSVGElement {
@@ -57,13 +68,13 @@ export function layerBars(data: {layers: readonly LayerValue[]}, spec?: LayerBar
     {
       orientation: "vertical",
       valueLabel: m.unit,
-      rowTitle: "layer",
+      rowTitle: o.rowTitle,
       format: formatNumber,
       legend: false,
       tip: (row, _, v) =>
-        `layer ${row.label}\n${m.unit}: ${formatNumber(v)}${row.note?.startsWith("#") ? `\nrank ${row.note}` : ""}`
+        `${o.rowTitle} ${row.label}\n${m.unit}: ${formatNumber(v)}${row.note?.startsWith("#") ? `\nrank ${row.note}` : ""}`
     },
-    `${o.title || m.title}: ${layers.length} layers` +
-      (worst ? `; ${m.better}: layer ${layers[worst.i]!.label} (${formatNumber(worst.v)}).` : ".")
+    `${o.title || m.title}: ${layers.length} ${o.rowTitle === "matrix" ? "matrices" : `${o.rowTitle}s`}` +
+      (worst ? `; ${m.better}: ${o.rowTitle} ${layers[worst.i]!.label} (${formatNumber(worst.v)}).` : ".")
   );
 }

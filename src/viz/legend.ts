@@ -18,6 +18,31 @@ export interface RampSpec {
 /** Height used: label + bar + ticks. */
 export const RAMP_HEIGHT = 56;
 
+/** Width of the ramp a heatmap draws at its top right, and the least room its headings keep left of it. */
+const CORNER_RAMP_WIDTH = 220;
+const MIN_HEADING_ROOM = 300;
+
+/**
+ * Where a chart's ramp legend goes: at the top right, beside the headings (`beside` px kept from them), or on a chart
+ * too narrow for both, under the headings (`beside` 0). Pass `beside` to createFigure, then draw with cornerRamp.
+ */
+export function rampPlace(width: number): {beside: number} {
+  const beside = CORNER_RAMP_WIDTH + 24 + 8;
+  return {beside: width - 32 - beside >= MIN_HEADING_ROOM ? beside : 0};
+}
+
+/** Draws the ramp where rampPlace put it; returns the y where the chart's body may start. */
+export function cornerRamp(
+  fig: {svg: SvgSelection; theme: Theme; width: number; top: number},
+  place: {beside: number},
+  spec: Omit<RampSpec, "x" | "y" | "width">
+): number {
+  const width = Math.min(CORNER_RAMP_WIDTH, fig.width - 40);
+  const y = place.beside ? 10 : fig.top;
+  rampLegend(fig.svg, fig.theme, {...spec, x: fig.width - width - 24, y, width});
+  return place.beside ? Math.max(fig.top, 10 + RAMP_HEIGHT + 4) : fig.top + RAMP_HEIGHT + 4;
+}
+
 export function rampLegend(parent: SvgSelection | GSelection, theme: Theme, spec: RampSpec): void {
   const {x, y, width, color, domain, label} = spec;
   const id = nextId("ramp");

@@ -3,10 +3,11 @@
 // nearest point, non-finite (or, on log axes, non-positive) points left out with a note.
 import * as d3 from "d3";
 import {axisTitle, createFigure, styleAxis, type GSelection} from "./figure.ts";
-import {formatNumber, type NonFinite} from "./format.ts";
+import {formatNumber, textWidth, type NonFinite} from "./format.ts";
 import {swatchLegend, type Swatch} from "./legend.ts";
 import type {FrameOptions} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
+import {tickCountUp, ticksAcross} from "./ticks.ts";
 
 export type AxisScale = "linear" | "log";
 
@@ -127,10 +128,11 @@ export function drawLineChart(
     y.domain([d0 - pad, d1 + pad]).nice();
   }
   const xTicks = axes.xIntegers
-    ? x.ticks(Math.min(12, Math.floor(box.width / 60))).filter(Number.isInteger)
-    : x.ticks(Math.floor(box.width / 90));
+    ? ticksAcross(x, 12, formatNumber, theme.fontSize * 0.87).filter(Number.isInteger)
+    : ticksAcross(x, Math.floor(box.width / 90), formatNumber, theme.fontSize * 0.87);
   const grid = fig.svg.append("g").attr("stroke", theme.grid);
-  for (const t of y.ticks(6))
+  const yCount = tickCountUp(box.height, 6);
+  for (const t of y.ticks(yCount))
     grid
       .append("line")
       .attr("x1", box.x)
@@ -143,7 +145,7 @@ export function drawLineChart(
     .tickFormat((v) => formatNumber(+v));
   const yAxis = d3
     .axisLeft(y)
-    .ticks(6)
+    .ticks(yCount)
     .tickFormat((v) => formatNumber(+v));
   styleAxis(
     fig.svg
@@ -168,7 +170,19 @@ export function drawLineChart(
       .attr("stroke-width", 2)
       .attr("stroke-dasharray", "6 4");
   }
-  const placed: {x: number; y: number}[] = [];
+  const labelSize = theme.fontSize * 0.87;
+  // what a label must not cover: the markers, and the lines (series and guides) sampled every few px
+  const obstacles = points.map((p) => ({x: x(p.x), y: y(p.y), r: 6}));
+  const along = (x0: number, y0: number, x1: number, y1: number) => {
+    const n = Math.ceil(Math.hypot(x1 - x0, y1 - y0) / 4);
+    for (let k = 1; k < n; k++) obstacles.push({x: x0 + ((x1 - x0) * k) / n, y: y0 + ((y1 - y0) * k) / n, r: 2});
+  };
+  series.forEach((_, i) => {
+    const own = points.filter((p) => p.series === i);
+    for (let k = 1; k < own.length; k++) along(x(own[k - 1]!.x), y(own[k - 1]!.y), x(own[k]!.x), y(own[k]!.y));
+  });
+  for (const g of guides) along(x(g.from[0]), y(g.from[1]), x(g.to[0]), y(g.to[1]));
+  const placer = labelPlacer(box, obstacles, labelSize);
   series.forEach((_, i) => {
     const color = theme.categorical[i % theme.categorical.length]!;
     const own = points.filter((p) => p.series === i);
@@ -185,25 +199,36 @@ export function drawLineChart(
           .y((p) => y(p.y))(own)
       );
     if (axes.markers) {
-      for (const p of own) {
+      for (const p of own)
         plot.append("circle").attr("cx", x(p.x)).attr("cy", y(p.y)).attr("r", 4.5).attr("fill", color);
-        if (p.label) {
-          // flip below the point when a label is already there (e.g. Q4_0 and NF4 at 4.5 bits)
-          const lx = x(p.x) + 7;
-          const above = y(p.y) - 7;
-          const collides = placed.some((q) => Math.abs(q.x - lx) < 60 && Math.abs(q.y - above) < theme.fontSize);
-          const ly = collides ? y(p.y) + theme.fontSize + 4 : above;
-          placed.push({x: lx, y: ly});
-          plot
-            .append("text")
-            .attr("x", lx)
-            .attr("y", ly)
-            .attr("font-size", theme.fontSize * 0.87)
-            .text(p.label);
-        }
-      }
     }
   });
+  if (axes.markers && points.some((p) => p.label)) {
+    // labels after every marker, in x order, each where it overlaps no other label, marker or the frame (the
+    // tooltip still names a point whose label found no room)
+    const labels = plot.append("g").attr("class", "gb-point-labels").attr("font-size", labelSize);
+    for (const p of [...points].sort((a, b) => a.x - b.x || b.y - a.y)) {
+      if (!p.label) continue;
+      const spot = placer(x(p.x), y(p.y), p.label);
+      if (!spot) continue;
+      if (spot.leader)
+        labels
+          .append("line")
+          .attr("x1", x(p.x))
+          .attr("y1", y(p.y))
+          .attr("x2", spot.leader.x)
+          .attr("y2", spot.leader.y)
+          .attr("stroke", theme.muted)
+          .attr("stroke-width", 1);
+      labels
+        .append("text")
+        .attr("x", spot.x)
+        .attr("y", spot.y)
+        .attr("text-anchor", spot.anchor)
+        .attr("dy", "0.35em")
+        .text(p.label);
+    }
+  }
   addTooltip(fig, [
     (px, py) => {
       let best: Point | undefined;
@@ -216,4 +241,61 @@ export function drawLineChart(
     }
   ]);
   return fig.finish(summary(points.length));
+}
+
+/**
+ * Where a point's label may go, in order: [lines above (−) or below (+) the point, set further aside]. Next to the
+ * point first, then up to three lines off, then further aside (past a steep line through the point) up to five.
+ */
+const SPOTS: readonly (readonly [number, boolean])[] = [
+  ...[0, -1, 1, -2, 2, -3, 3].map((l) => [l, false] as const),
+  ...[0, -1, 1, -2, 2, -3, 3, -4, 4, -5, 5].map((l) => [l, true] as const)
+];
+
+interface Spot {
+  /** the label's anchor point (vertical middle) and text-anchor */
+  x: number;
+  y: number;
+  anchor: "start" | "end";
+  /** where a leader line from the point ends, for labels set away from their point */
+  leader: {x: number; y: number} | null;
+}
+
+/**
+ * Places point labels one at a time, at the first of SPOTS (right of the point, then left) that keeps the label's estimated box clear of every label placed so far, of every
+ * obstacle (markers, sampled lines) and inside the plot's frame; a label off its point gets a leader line. Returns
+ * null when no spot is free.
+ */
+export function labelPlacer(
+  frame: {x: number; y: number; width: number; height: number},
+  obstacles: readonly {x: number; y: number; r: number}[],
+  fontSize: number
+): (px: number, py: number, label: string) => Spot | null {
+  const taken: {x0: number; x1: number; y0: number; y1: number}[] = [];
+  const h = fontSize * 1.25;
+  const hits = (b: {x0: number; x1: number; y0: number; y1: number}) =>
+    taken.some((t) => b.x0 < t.x1 && t.x0 < b.x1 && b.y0 < t.y1 && t.y0 < b.y1) ||
+    obstacles.some((m) => m.x + m.r > b.x0 && m.x - m.r < b.x1 && m.y + m.r > b.y0 && m.y - m.r < b.y1);
+  return (px, py, label) => {
+    const w = textWidth(label, fontSize);
+    for (const [lines, away] of SPOTS) {
+      for (const anchor of ["start", "end"] as const) {
+        const dx = lines === 0 && !away ? 8 : away ? 36 : 12;
+        const x = anchor === "start" ? px + dx : px - dx;
+        const y = lines === 0 ? py : py + lines * h;
+        const b = {
+          x0: anchor === "start" ? x : x - w,
+          x1: anchor === "start" ? x + w : x,
+          y0: y - h / 2,
+          y1: y + h / 2
+        };
+        if (b.x0 < frame.x || b.x1 > frame.x + frame.width || b.y0 < frame.y - 4 || b.y1 > frame.y + frame.height)
+          continue;
+        if (hits(b)) continue;
+        taken.push(b);
+        return {x, y, anchor, leader: lines === 0 && !away ? null : {x: anchor === "start" ? x - 2 : x + 2, y}};
+      }
+    }
+    return null;
+  };
 }

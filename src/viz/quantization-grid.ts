@@ -7,6 +7,7 @@ import {formatNumber} from "./format.ts";
 import {swatchLegend} from "./legend.ts";
 import {frameDefaults, integerIn, toFrameOptions, withDefaults, type FrameOptions, type FrameSpec} from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
+import {tickCountUp, ticksAcross} from "./ticks.ts";
 
 export interface QuantizationGridData {
   weights: ArrayLike<number>; // [n]
@@ -144,7 +145,12 @@ export function quantizationGrid(data: QuantizationGridData, spec?: Quantization
     fig.svg
       .append("g")
       .attr("transform", `translate(0,${box.y + box.height})`)
-      .call(d3.axisBottom(x).ticks(8).tickFormat(d3.format("d"))) as unknown as GSelection,
+      .call(
+        d3
+          .axisBottom(x)
+          .tickValues(ticksAcross(x, 8, d3.format("d"), theme.fontSize * 0.87))
+          .tickFormat(d3.format("d"))
+      ) as unknown as GSelection,
     theme
   );
   styleAxis(
@@ -154,7 +160,7 @@ export function quantizationGrid(data: QuantizationGridData, spec?: Quantization
       .call(
         d3
           .axisLeft(y)
-          .ticks(6)
+          .ticks(tickCountUp(box.height, 6))
           .tickFormat((v) => formatNumber(+v))
       ) as unknown as GSelection,
     theme

@@ -86,7 +86,8 @@ export function subBlockScales(data: SubBlockScalesData, spec?: SubBlockScalesSp
     ...(hasMins ? [{label: `sub-min m (offset −dmin·m)`, color: color.m}] : []),
     ...(o.mark >= 0 && o.mark < n ? [{label: o.markLabel, color: theme.foreground, line: true, dash: "4 3"}] : [])
   ]);
-  const box = {x: 64, y: fig.top + legendHeight + fs * 1.6, width: fig.width - 64 - 24, height: 0};
+  // room left of the axis for a signed tick ("−100") and the turned axis title beside it
+  const box = {x: 72, y: fig.top + legendHeight + fs * 1.6, width: fig.width - 72 - 24, height: 0};
   box.height = fig.bottom - box.y - fs * 3.6;
   if (!n) {
     fig.message("no data", box);
@@ -166,7 +167,7 @@ export function subBlockScales(data: SubBlockScalesData, spec?: SubBlockScalesSp
     theme
   );
   axisTitle(fig.svg, theme, `sub-block (${size} values each)`, box.x + box.width / 2, box.y + box.height + fs * 3);
-  axisTitle(fig.svg, theme, "stored integer", 18, box.y + box.height / 2, true);
+  axisTitle(fig.svg, theme, "stored integer", 16, box.y + box.height / 2, true);
   addTooltip(fig);
   const list = d3.range(n).map((j) => (hasMins ? `${scales[j]}/${mins[j]}` : `${scales[j]}`));
   return fig.finish(

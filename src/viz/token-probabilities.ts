@@ -13,6 +13,7 @@ import {
   type FrameSpec
 } from "./options.ts";
 import {addTooltip} from "./tooltip.ts";
+import {ticksAcross} from "./ticks.ts";
 
 export interface TokenProbability {
   token: string;
@@ -91,8 +92,12 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
     .range([area.y, area.y + area.height])
     .padding(0.2);
   const panelWidth = (area.width - 40) / 2;
-  // room right of the bars for the value labels; the top-1 label is the longest
-  const labelRoom = 8 + d3.max(runs.flat(), (t) => textWidth(`${formatNumber(t.p)} ← top-1`, fs * 0.87))!;
+  // room right of the bars for the value labels; the top-1 label is the longest. A narrow chart (a phone) marks the
+  // top-1 in bold only, so the values keep their room.
+  const room = (suffix: string) =>
+    8 + d3.max(runs.flat(), (t) => textWidth(`${formatNumber(t.p)}${suffix}`, fs * 0.87))!;
+  const topMark = panelWidth - room(" ← top-1") >= panelWidth / 2 ? " ← top-1" : "";
+  const labelRoom = room(topMark);
   fig.svg
     .append("g")
     .attr("font-size", fs * 0.93)
@@ -110,7 +115,7 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
       .scaleLinear()
       .domain([0, max])
       .nice()
-      .range([x0, x0 + Math.max(panelWidth / 2, panelWidth - labelRoom)]);
+      .range([x0, x0 + Math.max(20, panelWidth - labelRoom)]);
     const color = theme.categorical[r === 0 ? 0 : 5]!;
     fig.svg
       .append("text")
@@ -118,7 +123,7 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
       .attr("y", area.y - 10)
       .attr("font-weight", 700)
       .attr("fill", color)
-      .text(label);
+      .text(truncate(label, Math.max(4, Math.floor((panelWidth + 32) / textWidth("0", fs * 1.08)))));
     const g = fig.svg.append("g").attr("class", "gb-bars");
     for (const token of tokens) {
       const p = maps[r]!.get(token);
@@ -149,7 +154,7 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
         .attr("dy", "0.35em")
         .attr("font-size", fs * 0.87)
         .attr("font-weight", token === tops[r] ? 700 : null)
-        .text(`${formatNumber(p)}${token === tops[r] ? " ← top-1" : ""}`);
+        .text(`${formatNumber(p)}${token === tops[r] ? topMark : ""}`);
     }
     styleAxis(
       fig.svg
@@ -158,7 +163,7 @@ export function tokenProbabilities(data: TokenProbabilitiesData, spec?: TokenPro
         .call(
           d3
             .axisBottom(x)
-            .ticks(4)
+            .tickValues(ticksAcross(x, 4, formatNumber, fs * 0.87))
             .tickFormat((v) => formatNumber(+v))
         ) as unknown as GSelection,
       theme

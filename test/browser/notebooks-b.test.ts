@@ -4,7 +4,7 @@
 // q8_0, and every experiment of the performance notebook runs and shows finite numbers. Screenshots for review.
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import type {Page} from "playwright-core";
-import {launchBrowser, openPage, setInput, type Browser} from "./helpers/index.ts";
+import {launchBrowser, openPage, SCREENSHOTS_DIR, setInput, type Browser} from "./helpers/index.ts";
 
 /** Q8_0 -> Q4_0 removes 4 bits per weight, about 24 dB by the 6 dB-per-bit rule; the issue asks for more than 15. */
 const MIN_SQNR_DROP_DB = 15;
@@ -54,6 +54,27 @@ describe("notebooks/cost-of-get-w.html", () => {
     await page.page.close();
   });
 
+  it("the mode comparison shows the fastest and the median of five runs, says what is within noise, points to a real-scale model", async () => {
+    const page = await openPage(browser.context, `${base()}cost-of-get-w.html`);
+    await page.idle(120_000);
+    for (const mode of ["fp32", "dequant", "cached", "fused"]) {
+      expect(await stat(page.page, `ms-per-token-${mode}`)).toBeGreaterThan(0);
+      expect(await page.page.locator(`[data-stat="ms-per-token-${mode}"] dd`).textContent()).toMatch(
+        /^\S+ [µm]?s fastest · \S+ [µm]?s median \/ token$/
+      );
+    }
+    const noise = page.page.locator("p.gb-noise");
+    // three neighbours in order of speed, each a real difference or within noise
+    expect((await noise.textContent())!.match(/within noise of each other|faster than .+? in every run/g)).toHaveLength(
+      3
+    );
+    expect(await noise.textContent()).toContain("belong to a real-scale model: load stories15M");
+    await noise.scrollIntoViewIfNeeded();
+    await page.page.screenshot({path: `${SCREENSHOTS_DIR}/dev-cost-of-get-w-modes.png`});
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
   it("a deep link restores format and cache", async () => {
     const page = await openPage(browser.context, `${base()}cost-of-get-w.html?quant=q8_0&cache=on`);
     await page.idle(120_000);
@@ -99,6 +120,30 @@ describe("notebooks/quantization-error.html", () => {
       "blk.0.ffn_down"
     );
     expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
+  // That the sweep itself stops between runs (not only the cell) is test/quant/evaluate.test.ts's job.
+  it("Stop during a sensitivity sweep by matrix cancels it: no chart, the cell says stopped, the page is ready", async () => {
+    const page = await openPage(browser.context, `${base()}quantization-error.html?rank=matrix`);
+    // the sweep takes a second or two on the built-in model: press Stop the moment it starts, from inside the page
+    await page.page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const poll = () => {
+            if (document.getElementById("gb-status")?.textContent?.includes("ranking matrixs by sensitivity")) {
+              document.getElementById("gb-stop")!.click();
+              resolve();
+            } else requestAnimationFrame(poll);
+          };
+          poll();
+        })
+    );
+    await page.idle(120_000);
+    expect((await page.page.locator("#gb-status").textContent())?.trim()).toBe("ready");
+    expect(await page.page.locator("svg.gb-layer-bars", {hasText: "one matrix at a time"}).count()).toBe(0);
+    expect(await page.page.locator("#cell-35").textContent()).toMatch(/stopped/);
+    await page.screenshot("dev-quantization-error-sensitivity-stopped");
     await page.page.close();
   });
 

@@ -7,6 +7,9 @@ import {spawnNodeWorker} from "../../src/kernels/threads.node.ts";
 import {
   costByLength,
   decodeCost,
+  modeTimings,
+  withinNoise,
+  type ModeTiming,
   denormalExperiment,
   kernelChoiceExperiment,
   largeLayerExperiment,
@@ -175,6 +178,34 @@ describe("the cost of get_w", () => {
     expect(fused.bytesReadPerToken).toBeLessThan(cached.bytesReadPerToken);
     expect(fused.residency.cachedFloatBytes).toBe(0);
     expect(model.profiler).toBeNull();
+  });
+
+  it("modeTimings(model, {repeats}) runs every mode `repeats` times, interleaved, and reports min ≤ median ≤ max", async () => {
+    const order: string[] = [];
+    const timings = await modeTimings(model, {
+      quant: "q4_0",
+      tokens,
+      modes: ["dequant", "fused"],
+      steps: 2,
+      repeats: 3,
+      before: (weights) => order.push(weights)
+    });
+    expect(order).toEqual(["dequant", "fused"]);
+    expect(timings.map((t) => t.weights)).toEqual(["dequant", "fused"]);
+    for (const t of timings) {
+      expect(t.runs).toHaveLength(3);
+      expect(t.runs).toEqual([...t.runs].sort((a, b) => a - b));
+      expect([t.min, t.median, t.max]).toEqual([t.runs[0], t.runs[1], t.runs[2]]);
+    }
+    expect(timings[1]!.cost.bytesReadPerToken).toBeLessThan(timings[0]!.cost.residency.packedBytes * 1.01);
+    await expect(modeTimings(model, {quant: "q4_0", tokens, repeats: 0})).rejects.toThrow("invalid repeats: 0");
+  });
+
+  it("withinNoise(a, b) holds when the two modes' runs overlap", () => {
+    const timing = (runs: number[]) => ({runs, min: runs[0]!, max: runs.at(-1)!}) as ModeTiming;
+    expect(withinNoise(timing([0.11, 0.15, 0.28]), timing([0.1, 0.12, 0.13]))).toBe(true);
+    expect(withinNoise(timing([0.2, 0.21]), timing([0.1, 0.12]))).toBe(false);
+    expect(withinNoise(timing([0.1, 0.12]), timing([0.12, 0.2]))).toBe(true);
   });
 
   it("decodeCost refuses more steps than the context holds", async () => {

@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
 import {loadModelFromBytes} from "../../src/engine/load.ts";
+import {addHook} from "../../src/engine/hooks/hooks.ts";
 import {hookNames} from "../../src/engine/hooks/names.ts";
 import {activationErrors, evaluateQuant, sensitivity} from "../../src/quant/evaluate.ts";
 import {compareLogits} from "../../src/quant/model-metrics.ts";
@@ -71,20 +72,44 @@ describeWithFixtures("llama2c", "model-level metrics on stories260K", () => {
     expect(logits.cosine).toBeGreaterThan(0.99);
   });
 
-  it("sensitivity(model, tokens, q4_0, layer) ranks every layer by mean KLD, worst first", () => {
-    const ranked = sensitivity(load(), tokens, "q4_0", "layer");
+  it("sensitivity(model, tokens, q4_0, layer) ranks every layer by mean KLD, worst first", async () => {
+    const ranked = await sensitivity(load(), tokens, "q4_0", "layer");
     expect(ranked.map((r) => r.target).sort()).toEqual(["blk.0", "blk.1", "blk.2", "blk.3", "blk.4"]);
+    for (const r of ranked) expect(r.target).toBe(`blk.${r.index}`);
     for (let i = 1; i < ranked.length; i++)
       expect(ranked[i - 1]!.metrics.kld.mean).toBeGreaterThanOrEqual(ranked[i]!.metrics.kld.mean);
     expect(ranked[0]!.spec).toMatch(/^fp32,blk\.\d=q4_0$/);
   });
 
-  it("sensitivity(model, tokens, q4_0, matrix) covers every matrix of every layer plus token_embd and output", () => {
-    const ranked = sensitivity(load(), tokens, "q4_0", "matrix");
+  it("sensitivity(model, tokens, q4_0, matrix) covers every matrix of every layer plus token_embd and output", async () => {
+    const ranked = await sensitivity(load(), tokens, "q4_0", "matrix");
     expect(ranked.length).toBe(5 * 7 + 2);
     expect(ranked.map((r) => r.target).sort()).toEqual(
       [...MATRIX_NAMES.flatMap((m) => (isLayerMatrix(m) ? [0, 1, 2, 3, 4].map((l) => `blk.${l}.${m}`) : [m]))].sort()
     );
     expect(ranked.every((r) => r.metrics.kld.mean > 0)).toBe(true);
+    expect(
+      [...ranked]
+        .sort((a, b) => a.index - b.index)
+        .map((r) => r.target)
+        .slice(-2)
+    ).toEqual(["token_embd", "output"]);
+  });
+
+  it("sensitivity(model, tokens, format, by, {signal}) stops between runs when the signal aborts", async () => {
+    const model = load();
+    let runs = 0;
+    const remove = addHook(model, hookNames(5)[0]!, () => void runs++);
+    try {
+      const stop = new AbortController();
+      const sweep = sensitivity(model, tokens, "q4_0", "matrix", {signal: stop.signal});
+      stop.abort(new Error("stopped"));
+      await expect(sweep).rejects.toThrow("stopped");
+      expect(runs).toBe(1); // the float32 reference ran; none of the 37 quantized runs did
+      await expect(sensitivity(model, tokens, "q4_0", "layer", {signal: stop.signal})).rejects.toThrow("stopped");
+      expect(runs).toBe(1);
+    } finally {
+      remove();
+    }
   });
 });

@@ -11,6 +11,22 @@ snapshot(function heatmapResidual() {
   );
 });
 
+// the glass-box notebook's case: 11 tokens in a 274 px chart, every token labelled (smaller type, none skipped)
+snapshot(function heatmapTokenRows() {
+  return activationHeatmap(
+    {values: activations(11, 64), rows: 11, cols: 64, rowLabels: TOKENS.slice(0, 11)},
+    {height: 274, title: "What the token embedding adds"}
+  );
+});
+
+// a phone's width (342 px): the ramp legend under the title instead of beside it
+snapshot(function heatmapNarrow() {
+  return activationHeatmap(
+    {values: activations(11, 64), rows: 11, cols: 64, rowLabels: TOKENS.slice(0, 11)},
+    {width: 342, height: 300, title: "Residual stream after the token embedding"}
+  );
+});
+
 snapshot(function heatmapHeadsByPosition() {
   return activationHeatmap(
     {

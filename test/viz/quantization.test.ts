@@ -53,6 +53,11 @@ snapshot(function errorHistogramInt4() {
   return errorHistogram({weights: w, dequantized: q});
 });
 
+// a phone's width (342 px): fewer ticks, none running into the next
+snapshot(function errorHistogramNarrow() {
+  return errorHistogram({weights: w, dequantized: q}, {width: 342, title: "Quantization error of l0.wq"});
+});
+
 snapshot(function errorHistogramEmpty() {
   return errorHistogram({weights: [], dequantized: []});
 });
@@ -81,6 +86,16 @@ snapshot(function blockSqnrWq() {
   return blockSqnrHeatmap({sqnr, rows, cols}, {subtitle: "Q4_0, first 16 rows of layers.0.wq (288 = 9 blocks of 32)"});
 });
 
+// the quantization-error notebook's case: a 64 × 64 tensor in Q4_0 has 64 rows of 2 blocks (drawn turned)
+snapshot(function blockSqnrTallTensor() {
+  const rows = 64;
+  const sqnr = Float32Array.from({length: rows * 2}, (_, i) => 21.5 + Math.cos(i * 2.3) * 1.4 - (i === 109 ? 4 : 0));
+  return blockSqnrHeatmap(
+    {sqnr, rows, cols: 2},
+    {height: 248, title: "SQNR per block of l0.wq (32 weights per block)"}
+  );
+});
+
 snapshot(function blockSqnrEmpty() {
   return blockSqnrHeatmap({sqnr: [], rows: 0, cols: 0});
 });
@@ -98,6 +113,50 @@ snapshot(function sqnrVsBitsSchemes() {
   });
 });
 
+// the quantization-error notebook's 14 formats on l0.wq of the built-in model (fp32 group scales: int<b>:g32 is b + 1
+// bits), several at the same bits per weight; int2 and int8:g32 need a label set well aside to find room
+snapshot(function sqnrVsBitsNotebook() {
+  const f = (label: string, family: string, bits: number, sqnr: number) => ({label, family, bits, sqnr});
+  return sqnrVsBits(
+    {
+      points: [
+        f("q8_0", "ggml", 8.5, 46.5),
+        f("q5_1", "ggml", 6, 29.1),
+        f("q5_0", "ggml", 5.5, 28.4),
+        f("q4_1", "ggml", 5, 22.9),
+        f("q4_0", "ggml", 4.5, 22.2),
+        f("nf4:b64", "NF4", 4.5, 20.8),
+        ...(
+          [
+            [2, 4.06],
+            [3, 13.9],
+            [4, 21.3],
+            [5, 27.8],
+            [6, 34.1],
+            [8, 46.5]
+          ] as const
+        ).map(([b, sqnr]) => f(`int${b}:g32:sym`, "int g32", b + 1, sqnr)),
+        f("int4:row:sym", "int per row", 4.5, 20.6),
+        f("int8:row:sym", "int per row", 8.5, 45.7)
+      ]
+    },
+    {height: 380, title: "SQNR against bits per weight, l0.wq"}
+  );
+});
+
+// the notebook's per-tensor bars: 30 tensors, every one labelled
+snapshot(function layerBarsPerTensor() {
+  const names = [
+    "emb",
+    ...[0, 1, 2, 3].flatMap((l) => ["wq", "wk", "wv", "wo", "w1", "w2", "w3"].map((m) => `l${l}.${m}`)),
+    "cls"
+  ];
+  return layerBars(
+    {layers: names.map((label, i) => ({label, value: 21.5 + Math.cos(i) * 0.6}))},
+    {height: 320, rowTitle: "tensor", title: "SQNR per tensor, q4_0"}
+  );
+});
+
 snapshot(function sqnrVsBitsEmpty() {
   return sqnrVsBits({points: []});
 });
@@ -110,6 +169,14 @@ snapshot(function layerBarsSensitivity() {
   return layerBars(
     {layers: [0.012, 0.004, 0.003, NaN, 0.002, 0.021].map((value, i) => ({label: String(i), value}))},
     {metric: "sensitivity"}
+  );
+});
+
+// the notebook's sensitivity bars: a unit longer than the value axis goes on two lines, clear of the title
+snapshot(function layerBarsSensitivityShort() {
+  return layerBars(
+    {layers: [0.012, 0.004, 0.003, 0.002].map((value, i) => ({label: String(i), value}))},
+    {metric: "sensitivity", height: 320, title: "Sensitivity to q4_0, one layer at a time"}
   );
 });
 

@@ -78,7 +78,9 @@ export const evalCommand: Command = {
       const metrics = evaluateQuant(model, tokens, spec, {ctx});
       const activations =
         raw.activations === true ? activationErrors(model, tokens.slice(0, ACTIVATION_TOKENS), spec) : null;
-      const ranking = by ? sensitivity(model, tokens, spec.quant as string, by, {ctx, weights: spec.weights}) : null;
+      const ranking = by
+        ? await sensitivity(model, tokens, spec.quant as string, by, {ctx, weights: spec.weights})
+        : null;
       const quant = formatQuantSpec(settings.quant);
       let written: {path: string; rows: number; bytes: number} | null = null;
       if (metricsPath !== undefined) {

@@ -40,6 +40,13 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     see: ["tokenizer"]
   },
   {
+    key: "bigram",
+    term: "bigram",
+    definition:
+      "A pair of neighbouring tokens. A bigram model predicts the next token from the current one alone, by counting how often each token follows it; its loss is the bar a language model has to clear to show it uses more context.",
+    see: ["token", "induction-head"]
+  },
+  {
     key: "embedding",
     term: "embedding",
     definition:
@@ -78,6 +85,27 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     term: "attention pattern",
     definition:
       "The softmax of a head's scores (blocks.l.attn.hook_pattern): row q says how much position q takes from each earlier position k. Rows sum to 1; the causal mask keeps every k ≤ q."
+  },
+  {
+    key: "attention-sink",
+    term: "attention sink",
+    definition:
+      "A position, usually the first token (BOS), that many heads give most of their attention to whatever it holds: a softmax must put its weight somewhere, and a head with nothing to take from parks it there. Drop the sink from a KV cache and generation breaks (StreamingLLM keeps it for that reason).",
+    see: ["bos", "attention-pattern", "massive-activation"]
+  },
+  {
+    key: "massive-activation",
+    term: "massive activation",
+    definition:
+      "One of a few activations, in the same few dimensions of the residual stream and usually at the first token or at delimiters, that are hundreds or thousands of times larger than the rest. They act as fixed biases that help heads form attention sinks, and they are why activations are hard to quantize with one scale per tensor.",
+    see: ["attention-sink", "residual-stream", "quantization"]
+  },
+  {
+    key: "induction-head",
+    term: "induction head",
+    definition:
+      "An attention head that continues a repeat: at a token A it attends to the token that followed an earlier A and copies it, so … A B … A predicts B. It needs a previous-token head in an earlier layer to mark what came before each token. The built-in model's card says it did not learn them.",
+    see: ["attention-head", "attention-pattern"]
   },
   {
     key: "rope",
@@ -176,6 +204,48 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
       "4-bit NormalFloat: 16 fixed levels placed at quantiles of a normal distribution and scaled by each block's absolute maximum, so normally distributed weights use every level equally often."
   },
   {
+    key: "k-quant",
+    term: "K-quant",
+    definition:
+      "llama.cpp's formats Q2_K to Q6_K: 256 weights form a super-block, split into sub-blocks of 16 or 32 weights that each keep their own scale (Q2_K, Q4_K and Q5_K also a minimum), stored in 4 to 8 bits and multiplied by the super-block's fp16 scale. Two levels of scales cost little: Q4_K takes 4.5 bits per weight, Q6_K 6.5625.",
+    see: ["super-block", "block", "importance-matrix"]
+  },
+  {
+    key: "super-block",
+    term: "super-block",
+    definition:
+      "In the K-quants, the group of 256 weights that shares one fp16 scale (and, in the formats with minimums, one fp16 minimum). The scales of its sub-blocks are quantized relative to it, so each costs only 4 to 8 bits instead of 16.",
+    see: ["k-quant", "block"]
+  },
+  {
+    key: "importance-matrix",
+    term: "importance matrix (imatrix)",
+    definition:
+      "For each weight matrix, how much each input column matters: llama.cpp's llama-imatrix averages the squared activations entering it over some calibration text. The quantizer then chooses scales that minimize the error weighted by importance rather than the plain error, which helps most at 2 to 4 bits.",
+    see: ["k-quant", "quantization"]
+  },
+  {
+    key: "gguf",
+    term: "GGUF",
+    definition:
+      "The model file format of llama.cpp and ggml: a header, key-value metadata (architecture, shapes, tokenizer, chat template) and a table of tensors (name, shape, type, offset), then the aligned tensor data, each tensor in its own type (F32, F16, Q4_0, Q4_K, ...). Glassbox reads GGUF v2 and v3 and writes v3.",
+    see: ["checkpoint", "k-quant"]
+  },
+  {
+    key: "qat",
+    term: "QAT (quantization-aware training)",
+    definition:
+      "Training, usually a short fine-tuning, with the weights rounded to the target grid in every forward pass (fake quantization), so the model learns weights that lose little when quantized. Float weights are kept and updated underneath; the gradient passes the rounding by the straight-through estimator.",
+    see: ["ste", "quantization"]
+  },
+  {
+    key: "ste",
+    term: "STE (straight-through estimator)",
+    definition:
+      "The gradient used through a step whose true derivative is zero almost everywhere, such as rounding: the backward pass treats round(w) as the identity (gradient 1, and often 0 for values the grid clips), so the float weights under a quantizer still learn.",
+    see: ["qat"]
+  },
+  {
     key: "sqnr",
     term: "SQNR",
     definition:
@@ -219,6 +289,13 @@ export const GLOSSARY: readonly GlossaryEntry[] = [
     term: "fused kernel",
     definition:
       "A matrix-vector product that reads the packed weights directly and dequantizes inside its inner loop, so nothing is materialized: the speed of the cache at the packed size."
+  },
+  {
+    key: "roofline",
+    term: "roofline",
+    definition:
+      "A model of a kernel's speed: it runs at most at min(peak arithmetic, memory bandwidth × arithmetic intensity), the intensity being operations per byte it reads. A decode step's matrix-vector products do about 2 operations per weight read, far below what a processor could do per byte, so they wait on memory: reading fewer bytes per weight makes them faster.",
+    see: ["prefill-decode", "fused-kernel", "bits-per-weight"]
   },
   {
     key: "prefill-decode",

@@ -22,6 +22,7 @@ export {
   type LengthCost,
   type StepProfile
 } from "./decode-cost.ts";
+export {modeTimings, withinNoise, type ModeTiming, type ModeTimingsOptions} from "./mode-timings.ts";
 export {largeLayerExperiment, type LargeLayerResult, type LayerModeCost} from "./large-layer.ts";
 export {blockGrid, gridStrip, outlierBlock, MAX_LEVELS, type BlockGrid} from "./grid.ts";
 export {subBlockSize, superBlockGrid, subBlockStrip, type SuperBlockGrid} from "./sub-block-grid.ts";

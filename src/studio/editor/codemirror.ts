@@ -32,6 +32,45 @@ function language(mode: string): Extension {
   return javascript();
 }
 
+// CodeMirror measures an editor only while it is on screen. One created below the fold keeps its first guess at the
+// height of its wrapped lines (about 30 characters a line), so until it is scrolled into view it shows blank lines
+// under its code, its line numbers sit apart from their lines, and the page below it jumps when it is corrected.
+// When printing, CodeMirror measures an editor wherever it is (its `viewState.printing`, not part of its typed API:
+// test/browser/layout.test.ts fails if this stops working). Each editor gets one such measure once it is laid out,
+// and another after each resize (its lines wrap anew).
+const editors = new Set<EditorView>();
+const unfitted = new Set<EditorView>();
+let fitScheduled = false;
+let resizeTimer: ReturnType<typeof setTimeout> | undefined;
+let refitOnResize = false;
+
+function fitToCode(view: EditorView): void {
+  unfitted.add(view);
+  if (fitScheduled) return;
+  fitScheduled = true;
+  requestAnimationFrame(() => {
+    fitScheduled = false;
+    for (const v of unfitted) {
+      const state = (v as unknown as {viewState: {printing: boolean}}).viewState;
+      state.printing = true;
+      v.requestMeasure({read: () => null, write: () => void (state.printing = false)});
+    }
+    unfitted.clear();
+  });
+}
+
+function track(view: EditorView): void {
+  if (!refitOnResize) {
+    refitOnResize = true;
+    addEventListener("resize", () => {
+      clearTimeout(resizeTimer);
+      resizeTimer = setTimeout(() => editors.forEach(fitToCode), 100);
+    });
+  }
+  editors.add(view);
+  fitToCode(view);
+}
+
 export function createCellEditor(parent: HTMLElement, options: CellEditorOptions): CellEditor {
   const lang = new Compartment();
   const view = new EditorView({
@@ -57,11 +96,16 @@ export function createCellEditor(parent: HTMLElement, options: CellEditorOptions
       ]
     })
   });
+  track(view);
   return {
     view,
     setMode: (mode) => view.dispatch({effects: lang.reconfigure(language(mode))}),
     value: () => view.state.doc.toString(),
     focus: () => view.focus(),
-    destroy: () => view.destroy()
+    destroy: () => {
+      editors.delete(view);
+      unfitted.delete(view);
+      view.destroy();
+    }
   };
 }
