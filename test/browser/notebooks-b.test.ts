@@ -175,7 +175,10 @@ describe("notebooks/quantization-error.html with a K-quant (issue 17)", () => {
     expect(await scales.getAttribute("aria-label")).toMatch(/\(simulated\): d .*; 8 sub-blocks of 32, sc\/m /);
     for (const kind of ["quantization-grid", "error-histogram", "block-sqnr"])
       expect(await p.locator(`svg.gb-${kind} .gb-subtitle:has-text("${simulated}")`).count(), kind).toBe(1);
-    for (const title of [`l0.wq after q4_k, ${simulated}`, "Quantization error of l0.wq, q4_k (simulated)"])
+    for (const title of [
+      `blk.0.attn_q after q4_k, ${simulated}`,
+      "Quantization error of blk.0.attn_q, q4_k (simulated)"
+    ])
       expect(await p.locator(`svg .gb-title:has-text("${title}")`).count(), title).toBe(1);
     expect(await p.locator("svg.gb-sqnr-bits").getAttribute("aria-label")).toContain("q4_k");
     await page.screenshot("dev-quantization-error-q4_k");
