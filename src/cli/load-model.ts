@@ -32,9 +32,16 @@ export interface CliModel extends RunningEngine {
   fileMatrices: ((name: LinearMatrix, layer: number) => FileMatrix) | null;
 }
 
-type LoadOptions = Pick<ModelOptions, "model" | "tokenizer" | "kernels" | "threads" | "ctx">;
+type LoadOptions = Pick<ModelOptions, "model" | "tokenizer" | "kernels" | "threads" | "ctx"> &
+  Partial<Pick<ModelOptions, "kv">>;
 
 export async function loadModelFor(options: LoadOptions): Promise<CliModel> {
+  const running = await loadModel(options);
+  running.model.kv = options.kv ?? "f32";
+  return running;
+}
+
+async function loadModel(options: LoadOptions): Promise<CliModel> {
   const {model: path, tokenizer, kernels, threads, ctx} = options;
   const spec = {kernels, threads, spawn: spawnNodeWorker};
   if (path === undefined) {

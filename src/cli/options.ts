@@ -2,6 +2,7 @@
 // `invalid option: --x`), and normalizers (`toModelOptions`) turn raw values into typed options with defaults.
 // The options every model-running command shares are MODEL_OPTIONS; add a shared flag there, once.
 import {toKernelSet, type KernelSet} from "../kernels/create-model.ts";
+import {toKvType, type KvType} from "../engine/kv-cache.ts";
 import {toSampler, type SamplerSpec} from "../engine/sampler.ts";
 import {toQuantSettings, type QuantSettingsSpec} from "../quant/modes.ts";
 
@@ -80,6 +81,12 @@ export const MODEL_OPTIONS: OptionSpec[] = [
     help: "wasm (default: WebAssembly SIMD) | ts (the plain TS reference ops)"
   },
   {name: "threads", type: "int", arg: "N", help: "threads for the wasm kernels' large matrix products (default 1)"},
+  {
+    name: "kv",
+    type: "string",
+    arg: "TYPE",
+    help: "KV-cache type as llama.cpp's -ctk/-ctv: f32 (default) | f16 (K, V, q, probabilities in fp16) | q8_0 (K in Q8_0, V F32)"
+  },
   {name: "json", type: "boolean", help: "print one JSON object instead of text"},
   ...QUANT_OPTIONS
 ];
@@ -167,6 +174,8 @@ export interface ModelOptions {
   quant: QuantSettingsSpec | null;
   /** --act ggml: every product's input rounded to the GGUF weight type's vec_dot_type, as llama.cpp does */
   ggmlNumerics: boolean;
+  /** the KV cache's type (llama.cpp's -ctk/-ctv) */
+  kv: KvType;
 }
 
 /** --act ggml: llama.cpp's numerics on a GGUF's own tensor types (a model mode, not a quant setting) */
@@ -215,7 +224,8 @@ export function toModelOptions(raw: RawOptions): ModelOptions {
     threads: toThreads(raw),
     json: raw.json === true,
     quant: quantSettingsFromRaw(raw),
-    ggmlNumerics: isGgmlAct(raw)
+    ggmlNumerics: isGgmlAct(raw),
+    kv: toKvType((raw.kv as string | undefined) ?? "f32")
   };
 }
 

@@ -8,6 +8,7 @@ import type {HookKey, HookMode} from "./hooks/names.ts";
 import {ensureRows, type Config} from "./model.ts";
 import {addBias} from "./ops/add-bias.ts";
 import type {AttentionShape} from "./ops/attention.ts";
+import {queryForKv, roundF16, storeKv} from "./kv-cache.ts";
 import type {Transformer} from "./transformer.ts";
 
 // A decode step allocates nothing: the one-token input lives in a reused array, the attention shape in one object per
@@ -106,6 +107,10 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
       s.keyCache[at + i] = s.k[i]!;
       s.valueCache[at + i] = s.v[i]!;
     }
+    if (model.kv !== "f32") {
+      storeKv(model.kv, s.keyCache, s.valueCache, at, T * KV);
+      queryForKv(model.kv, s.q, T * D);
+    }
     prof?.lap("other", l);
 
     // multihead attention: scores of every query head against the keys of its kv head, softmax, mix of values
@@ -113,6 +118,8 @@ function run(model: Transformer, tokens: ArrayLike<number>, pos0: number, mode: 
     prof?.lap("attention", l);
     if (hooks) callHook(model, hooks, "attn.hook_attn_scores", l, s.att, mode, T, pos0);
     for (let r = 0; r < NH * T; r++) k.softmax(s.att, s.att, kLen, r * kLen);
+    // an F16 V cache multiplies fp16 probabilities
+    if (model.kv === "f16") roundF16(s.att, 0, NH * T * kLen);
     prof?.lap("attention", l);
     if (hooks) callHook(model, hooks, "attn.hook_pattern", l, s.att, mode, T, pos0);
     k.attentionMix(s.xb, s.att, s.valueCache, cacheOffset, shape);

@@ -1,6 +1,7 @@
 // A loaded model: Config, Weights (read-only), RunState, RoPE tables, and the three swappable parts the forward pass
 // goes through: the kernel table, the matrix provider, and the (optional) profiler and hooks. A fast backend also
 // hands the quant providers its fused kernels and a region of its memory (null: the TS reference and plain arrays).
+import type {KvType} from "./kv-cache.ts";
 import type {QuantKernels, WeightRegion} from "../formats/kernels.ts";
 import {referenceKernels, type Kernels} from "./backend.ts";
 import type {HookTable} from "./hooks/hooks.ts";
@@ -27,6 +28,8 @@ export interface Transformer {
   matrices: MatrixProvider;
   profiler: Profiler | null;
   hooks: HookTable | null;
+  /** the KV cache's type (kv-cache.ts); set it before the first position, as llama.cpp's -ctk/-ctv */
+  kv: KvType;
 }
 
 export interface TransformerOptions {
@@ -63,7 +66,8 @@ export function createTransformer(config: Config, weights: Weights, options: Tra
     quantKernels,
     weightRegion,
     profiler: null,
-    hooks: null
+    hooks: null,
+    kv: "f32"
   };
   model.matrices = fp32Matrices(model);
   return model as Transformer;

@@ -4,7 +4,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {expect, it} from "vitest";
-import {expectClose} from "../helpers/expect-close.ts";
+import {expectClose, maxAbsDiff} from "../helpers/expect-close.ts";
 import {bytesSource, encodeGguf, readGguf, readTensorBytes} from "../../src/model-files/gguf/index.ts";
 import {describeWithFixtures, fixturePath, readFixture, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
 import {glassbox} from "./helpers.ts";
@@ -55,6 +55,26 @@ describeWithFixtures("gguf", "glassbox on GGUF files and Hugging Face folders", 
       "q4_k_m"
     );
     expect(V).toBe(512);
+    // --kv f16 with --act ggml: llama.cpp's defaults; its logits differ from the F32-cache reference, as the cache does
+    const kvOut = join(tmp(), "kv.f32");
+    const kv = glassbox(
+      "generate",
+      "--model",
+      model,
+      "--tokens",
+      tokens.join(","),
+      "--act",
+      "ggml",
+      "--kv",
+      "f16",
+      "--logits",
+      kvOut
+    );
+    expect(kv.status, kv.stderr).toBe(0);
+    const kvBytes = readFileSync(kvOut);
+    expect(
+      maxAbsDiff(new Float32Array(kvBytes.buffer, kvBytes.byteOffset, kvBytes.byteLength / 4), logits)
+    ).toBeGreaterThan(LOGITS_ATOL);
     const builtIn = glassbox("generate", "--act", "ggml", "--tokens", "1,2");
     expect(builtIn.stderr).toMatch(/invalid act: ggml needs a GGUF model/);
     const both = glassbox("generate", "--model", model, "--act", "ggml", "--quant", "q8_0", "--tokens", "1,2");

@@ -54,6 +54,7 @@ describe("cli options", () => {
       json: false,
       quant: null,
       ggmlNumerics: false,
+      kv: "f32",
       sampler: {
         temperature: 1,
         topP: 0.9,
@@ -72,6 +73,7 @@ describe("cli options", () => {
     expect(() => toModelOptions({"top-p": "1.5"})).toThrow("invalid top-p: 1.5");
     expect(() => toModelOptions({seed: "0"})).toThrow("invalid seed: 0");
     expect(() => toModelOptions({ctx: "0"})).toThrow("invalid ctx: 0");
+    expect(() => toModelOptions({kv: "q4_0"})).toThrow("invalid kv: q4_0");
     expect(toModelOptions({act: "GGML"})).toMatchObject({quant: null, ggmlNumerics: true});
     expect(() => toModelOptions({threads: "two"})).toThrow("invalid threads: two");
     expect(() => toModelOptions({tokens: "1,x"})).toThrow("invalid tokens: 1,x");

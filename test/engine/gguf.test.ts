@@ -3,32 +3,13 @@
 // every position; quantized files with float32 activations differ by what llama.cpp's quantized activations cost,
 // which is printed per file, not asserted (the llama.cpp activation mode is checked in gguf-act.test.ts).
 import {describe, expect, it} from "vitest";
-import {loadGgufModel, prefill, type GgufModel} from "../../src/engine/index.ts";
-import {openFileSource} from "../../src/model-files/gguf/source.node.ts";
+import {prefill} from "../../src/engine/index.ts";
 import {expectClose, maxAbsDiff} from "../helpers/expect-close.ts";
-import {describeWithFixtures, fixturePath, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
+import {describeWithFixtures} from "../helpers/fixtures.ts";
+import {fixtureLogits, openGgufFixture} from "../helpers/gguf-fixtures.ts";
 
 /** F32 weights, float32 activations vs llama.cpp: only float32 summation order differs (measured 7e-6 at worst). */
 const MAX_ERR_F32 = 1e-4;
-
-export async function openGgufFixture(file: string, ctx?: number): Promise<GgufModel> {
-  const source = await openFileSource(fixturePath("gguf", file));
-  try {
-    return await loadGgufModel(source, {ctx});
-  } finally {
-    await source.close();
-  }
-}
-
-interface FixtureJson {
-  token_ids: number[];
-  logits_shape: [number, number];
-}
-
-export function fixtureLogits(stem: string): {tokens: number[]; logits: Float32Array; V: number} {
-  const json = readFixtureJson<FixtureJson>("gguf", `${stem}.json`);
-  return {tokens: json.token_ids, logits: readFixtureF32("gguf", `${stem}.logits.f32`), V: json.logits_shape[1]};
-}
 
 const F32_FILES = ["stories260K.f32", "rand-256.f32"];
 const QUANTIZED_FILES = [
