@@ -7,8 +7,18 @@
 import {referenceKernels, type Kernels} from "../engine/backend.ts";
 import {RMSNORM_EPS} from "../engine/ops/index.ts";
 import type {Codec} from "../formats/codec.ts";
+import {bf16} from "../formats/bf16.ts";
+import {f16} from "../formats/f16.ts";
+import {iq4_nl} from "../formats/iq4_nl.ts";
+import {q2_k} from "../formats/q2_k.ts";
+import {q3_k} from "../formats/q3_k.ts";
 import {q4_0} from "../formats/q4_0.ts";
 import {q4_1} from "../formats/q4_1.ts";
+import {q4_k} from "../formats/q4_k.ts";
+import {q5_0} from "../formats/q5_0.ts";
+import {q5_1} from "../formats/q5_1.ts";
+import {q5_k} from "../formats/q5_k.ts";
+import {q6_k} from "../formats/q6_k.ts";
 import {q8_0} from "../formats/q8_0.ts";
 import type {QuantizedMatrix} from "../quant/index.ts";
 import {arenaBytes, type Arena} from "./arena.ts";
@@ -23,17 +33,47 @@ const ROW_OPS = [
   "matvecQ8_0",
   "matvecQ4_0",
   "matvecQ4_1",
+  "matvecQ5_0",
+  "matvecQ5_1",
+  "matvecIQ4_NL",
+  "matvecQ2_K",
+  "matvecQ3_K",
+  "matvecQ4_K",
+  "matvecQ5_K",
+  "matvecQ6_K",
+  "matvecF16",
+  "matvecBF16",
   "matvecQ8_0Q8",
   "matvecQ4_0Q8",
   "matvecQ4_1Q8"
 ] as const;
 type RowOp = (typeof ROW_OPS)[number];
 
+/**
+ * The fused kernels of one block format: `f32` takes float32 x; `q8` (null: none yet, the reference runs) the Q8_0
+ * activation of matvecQuantQ8; `sums` the group size of the Σx the kernel's min term reads (0: none).
+ */
+export interface FusedKernel {
+  f32: RowOp;
+  q8: RowOp | null;
+  sums: 0 | 16 | 32;
+}
+
 /** Fused kernels per block format (by codec object, so no format name is switched on here). */
-const FUSED = new Map<Codec, {f32: RowOp; q8: RowOp; blockSums: boolean}>([
-  [q8_0, {f32: "matvecQ8_0", q8: "matvecQ8_0Q8", blockSums: false}],
-  [q4_0, {f32: "matvecQ4_0", q8: "matvecQ4_0Q8", blockSums: false}],
-  [q4_1, {f32: "matvecQ4_1", q8: "matvecQ4_1Q8", blockSums: true}]
+export const FUSED_KERNELS: ReadonlyMap<Codec, FusedKernel> = new Map<Codec, FusedKernel>([
+  [q8_0, {f32: "matvecQ8_0", q8: "matvecQ8_0Q8", sums: 0}],
+  [q4_0, {f32: "matvecQ4_0", q8: "matvecQ4_0Q8", sums: 0}],
+  [q4_1, {f32: "matvecQ4_1", q8: "matvecQ4_1Q8", sums: 32}],
+  [q5_0, {f32: "matvecQ5_0", q8: null, sums: 0}],
+  [q5_1, {f32: "matvecQ5_1", q8: null, sums: 32}],
+  [iq4_nl, {f32: "matvecIQ4_NL", q8: null, sums: 0}],
+  [q2_k, {f32: "matvecQ2_K", q8: null, sums: 16}],
+  [q3_k, {f32: "matvecQ3_K", q8: null, sums: 0}],
+  [q4_k, {f32: "matvecQ4_K", q8: null, sums: 32}],
+  [q5_k, {f32: "matvecQ5_K", q8: null, sums: 32}],
+  [q6_k, {f32: "matvecQ6_K", q8: null, sums: 0}],
+  [f16, {f32: "matvecF16", q8: null, sums: 0}],
+  [bf16, {f32: "matvecBF16", q8: null, sums: 0}]
 ]);
 
 /**
@@ -82,15 +122,19 @@ export interface WasmKernels {
   close(): void;
 }
 
-/** Arena bytes the kernels' scratch needs: a packing panel (8·maxN floats) per thread, quantized x and its scales. */
+/**
+ * Arena bytes the kernels' scratch needs: a packing panel (8·maxN floats) per thread, quantized x and its scales, and
+ * the Σx of every 16 values (the min terms' block sums).
+ */
 export function kernelScratchBytes(maxN: number, threads = 1): number {
   const blocks = Math.ceil(maxN / QK);
-  return arenaBytes(...Array.from({length: threads}, () => 8 * maxN), maxN / 4, 2 * blocks, blocks);
+  return arenaBytes(...Array.from({length: threads}, () => 8 * maxN), maxN / 4, 2 * blocks, 2 * blocks);
 }
 
 type Exports = Record<RowOp, RowKernel> & {
   quantizeQ8(xq: number, xd: number, x: number, n: number): void;
   blockSums(xsum: number, x: number, n: number): void;
+  blockSums16(xsum: number, x: number, n: number): void;
   rmsnorm(out: number, x: number, w: number, n: number, eps: number): number;
   rmsnormRows(out: number, x: number, w: number, n: number, T: number, scales: number, eps: number): void;
   rmsnormWithScale(out: number, x: number, w: number, n: number, scale: number): void;
@@ -117,7 +161,7 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
   const panels = Array.from({length: threads}, () => arena.alloc(8 * maxN).byteOffset);
   const xq = arena.allocBytes(maxN).byteOffset;
   const xd = arena.alloc(2 * blocks).byteOffset; // d then s, per block
-  const xsum = arena.alloc(blocks).byteOffset;
+  const xsum = arena.alloc(2 * blocks).byteOffset; // Σx per 16 or per 32 values
 
   const pool: ThreadPool | null =
     threads > 1
@@ -332,12 +376,15 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
     }
   };
 
+  /** Values per row the blocks cover (a simulated K-quant's flat run has no row blocks: the reference runs it). */
+  const blockCols = (q: QuantizedMatrix) => q.blocksPerRow * q.codec.blockSize;
+  const runnable = (q: QuantizedMatrix) =>
+    FUSED_KERNELS.has(q.codec) && !q.flat && q.codec.headerBytes === 0 && blockCols(q) <= maxN;
+
   /** The fused kernel for this matrix, or null when it must take the reference path. */
   const fusedFor = (out: Float32Array, x: Float32Array, q: QuantizedMatrix) => {
-    const k = FUSED.get(q.codec);
-    const n = q.blocksPerRow * QK;
-    const ok = k && owns(out) && owns(x) && owns(q.data) && q.codec.headerBytes === 0 && n <= maxN;
-    return ok && out.length >= q.rows && x.length >= q.cols ? k : null;
+    const ok = runnable(q) && owns(out) && owns(x) && owns(q.data);
+    return ok && out.length >= q.rows && x.length >= q.cols ? FUSED_KERNELS.get(q.codec)! : null;
   };
 
   /** The float32 columns past the last whole block (rows not a multiple of 32), added in JS. */
@@ -354,7 +401,7 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
 
   const quant: QuantKernels = {
     place(q, bytes) {
-      if (!(FUSED.has(q.codec) && q.codec.headerBytes === 0 && q.blocksPerRow * QK <= maxN) || owns(q.data)) return q;
+      if (!runnable(q) || owns(q.data)) return q;
       const data = bytes(q.data.byteLength);
       if (!data || !owns(data)) return q;
       data.set(q.data);
@@ -366,20 +413,21 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
         calls.fallback++;
         return refQuant.matvecQuant(out, x, q);
       }
-      const n = q.blocksPerRow * QK;
-      if (k.blockSums) ex.blockSums(xsum, x.byteOffset, n);
+      const n = blockCols(q);
+      if (k.sums === 32) ex.blockSums(xsum, x.byteOffset, n);
+      else if (k.sums === 16) ex.blockSums16(xsum, x.byteOffset, n);
       rowSplit(k.f32, q.rows, 4, 2 * n * q.rows, out.byteOffset, x.byteOffset, q.data.byteOffset, n, xsum);
       addTail(out, x, q);
     },
     matvecQuantQ8(out, x, q) {
-      const k = fusedFor(out, x, q);
+      const k = fusedFor(out, x, q)?.q8;
       if (!k) {
         calls.fallback++;
         return refQuant.matvecQuantQ8(out, x, q);
       }
-      const n = q.blocksPerRow * QK;
+      const n = blockCols(q);
       ex.quantizeQ8(xq, xd, x.byteOffset, n);
-      rowSplit(k.q8, q.rows, 4, 2 * n * q.rows, out.byteOffset, xq, q.data.byteOffset, n, xd);
+      rowSplit(k, q.rows, 4, 2 * n * q.rows, out.byteOffset, xq, q.data.byteOffset, n, xd);
       addTail(out, x, q);
     }
   };

@@ -12,5 +12,12 @@ export const SCALE_TOL = {rtol: 1.2e-7};
  * float32 summation order differs (4 lanes, per-block partial sums). Measured worst |diff| 6e-6 at |y| ≈ 18.
  */
 export const QUANT_TOL = {atol: 2e-5, rtol: 1e-5};
+/**
+ * fused matvecs vs dequantize + float64 sums, each row divided by its Σ|w·x|: the kernel sums codes·x per sub-block
+ * in float32 lanes and scales by d·sc afterwards (the reference rounds each weight fp32(d·sc)·q − m first), so the
+ * difference is float32 rounding of sums of up to 1536 terms. Measured worst 1.6e-7 (Q2_K); a wrong bit of a layout
+ * moves a row by a code step of a block, orders of magnitude more.
+ */
+export const FUSED_TOL = {atol: 1e-6};
 /** whole-model logits, fast kernels vs reference ops: float32 reassociation through 4 layers (the engine's own bound) */
 export const LOGITS_TOL = {atol: 1e-4};

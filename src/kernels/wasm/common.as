@@ -5,6 +5,16 @@
   return f32x4.extract_lane(v, 0) + f32x4.extract_lane(v, 1) + (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3));
 }
 
+/** Σ_i x[i]·q[i] over 16 int8 lanes q (already as i8x16) and 16 floats at xp. */
+@inline export function dotI8x16F32(q: v128, xp: usize): v128 {
+  const lo = i16x8.extend_low_i8x16_s(q);
+  const hi = i16x8.extend_high_i8x16_s(q);
+  let s = f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), v128.load(xp));
+  s = f32x4.add(s, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), v128.load(xp, 16)));
+  s = f32x4.add(s, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), v128.load(xp, 32)));
+  return f32x4.add(s, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), v128.load(xp, 48)));
+}
+
 /** IEEE fp16 bits -> f32, exact (subnormals via the 2^112 rescale, inf/NaN kept). */
 @inline export function halfToFloat(h: u32): f32 {
   const sign = (h & 0x8000) << 16;

@@ -2,7 +2,9 @@
 // from JavaScript. Every pointer argument is a byte offset into the one imported memory; sizes are in elements.
 export {matvec} from "./matvec";
 export {matmul} from "./matmul";
-export {matvecQ8_0, matvecQ4_0, matvecQ4_1, blockSums} from "./quant-matvec";
+export {matvecQ8_0, matvecQ4_0, matvecQ4_1, matvecQ5_0, matvecQ5_1, matvecIQ4_NL, blockSums} from "./quant-matvec";
+export {matvecQ2_K, matvecQ3_K, matvecQ4_K, matvecQ5_K, matvecQ6_K, blockSums16} from "./kquant-matvec";
+export {matvecF16, matvecBF16} from "./half-matvec";
 export {quantizeQ8, matvecQ8_0Q8, matvecQ4_0Q8, matvecQ4_1Q8} from "./quant-dot";
 export {rmsnorm, rmsnormRows, rmsnormWithScale} from "./norm";
 export {softmax} from "./softmax";

@@ -3,17 +3,10 @@
 //   Q8_0 (34 B): fp16 d, int8 q[32];          w = d·q
 //   Q4_0 (18 B): fp16 d, u8 qs[16];           w_j = d·((qs[j]&15)−8), w_{j+16} = d·((qs[j]>>4)−8)
 //   Q4_1 (20 B): fp16 d, fp16 m, u8 qs[16];   w = d·q + m   (same nibble order as Q4_0)
-import {halfToFloat, hsum} from "./common";
-
-/** Σ_i x[i]·q[i] over 16 int8 lanes q (already as i8x16) and 16 floats at xp. */
-@inline function dotI8x16F32(q: v128, xp: usize): v128 {
-  const lo = i16x8.extend_low_i8x16_s(q);
-  const hi = i16x8.extend_high_i8x16_s(q);
-  let s = f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(lo)), v128.load(xp));
-  s = f32x4.add(s, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(lo)), v128.load(xp, 16)));
-  s = f32x4.add(s, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_low_i16x8_s(hi)), v128.load(xp, 32)));
-  return f32x4.add(s, f32x4.mul(f32x4.convert_i32x4_s(i32x4.extend_high_i16x8_s(hi)), v128.load(xp, 48)));
-}
+//   Q5_0 (22 B): fp16 d, u32 qh, u8 qs[16];   w = d·(q − 16), bit j of qh the 5th bit of element j
+//   Q5_1 (24 B): fp16 d, fp16 m, u32 qh, u8 qs[16];   w = d·q + m
+//   IQ4_NL (18 B): fp16 d, u8 qs[16];         w = d·K[q], K the 16-entry non-linear table
+import {dotI8x16F32, halfToFloat, hsum} from "./common";
 
 export function matvecQ8_0(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: i32): void {
   const nb = n >> 5;
@@ -85,5 +78,82 @@ export function matvecQ4_1(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: 
       xp += 128;
     }
     store<f32>(out + (<usize>i << 2), hsum(acc) + accM);
+  }
+}
+
+/** 0x10 in lane j where bit j (hi: bit 16 + j) of the 32-bit qh at p is set: Q5_0 / Q5_1's 5th bits. */
+@inline function fifthBits(p: usize, hi: bool): v128 {
+  const bytes = v128.load32_splat(p);
+  const pick = hi
+    ? i8x16.swizzle(bytes, i8x16(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3))
+    : i8x16.swizzle(bytes, i8x16(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1));
+  const bit = i8x16(1, 2, 4, 8, 16, 32, 64, -128, 1, 2, 4, 8, 16, 32, 64, -128);
+  return v128.and(i8x16.eq(v128.and(pick, bit), bit), i8x16.splat(0x10));
+}
+
+export function matvecQ5_0(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: i32): void {
+  const nb = n >> 5;
+  const rowBytes = <usize>nb * 22;
+  const mask = i8x16.splat(15);
+  const k16 = i8x16.splat(16);
+  for (let i = r0; i < r1; i++) {
+    let bp = w + <usize>i * rowBytes;
+    let xp = x;
+    let acc = f32x4.splat(0);
+    for (let b = 0; b < nb; b++) {
+      const q = v128.load(bp, 6);
+      const lo = i8x16.sub(v128.or(v128.and(q, mask), fifthBits(bp + 2, false)), k16);
+      const hi = i8x16.sub(v128.or(i8x16.shr_u(q, 4), fifthBits(bp + 2, true)), k16);
+      const s = f32x4.add(dotI8x16F32(lo, xp), dotI8x16F32(hi, xp + 64));
+      acc = f32x4.add(acc, f32x4.mul(s, f32x4.splat(halfToFloat(load<u16>(bp)))));
+      bp += 22;
+      xp += 128;
+    }
+    store<f32>(out + (<usize>i << 2), hsum(acc));
+  }
+}
+
+export function matvecQ5_1(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: i32, xsum: usize): void {
+  const nb = n >> 5;
+  const rowBytes = <usize>nb * 24;
+  const mask = i8x16.splat(15);
+  for (let i = r0; i < r1; i++) {
+    let bp = w + <usize>i * rowBytes;
+    let xp = x;
+    let acc = f32x4.splat(0);
+    let accM: f32 = 0;
+    for (let b = 0; b < nb; b++) {
+      const q = v128.load(bp, 8);
+      const lo = v128.or(v128.and(q, mask), fifthBits(bp + 4, false));
+      const hi = v128.or(i8x16.shr_u(q, 4), fifthBits(bp + 4, true));
+      const s = f32x4.add(dotI8x16F32(lo, xp), dotI8x16F32(hi, xp + 64));
+      acc = f32x4.add(acc, f32x4.mul(s, f32x4.splat(halfToFloat(load<u16>(bp)))));
+      accM += halfToFloat(load<u16>(bp, 2)) * load<f32>(xsum + (<usize>b << 2));
+      bp += 24;
+      xp += 128;
+    }
+    store<f32>(out + (<usize>i << 2), hsum(acc) + accM);
+  }
+}
+
+export function matvecIQ4_NL(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: i32): void {
+  const nb = n >> 5;
+  const rowBytes = <usize>nb * 18;
+  const mask = i8x16.splat(15);
+  const table = i8x16(-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113);
+  for (let i = r0; i < r1; i++) {
+    let bp = w + <usize>i * rowBytes;
+    let xp = x;
+    let acc = f32x4.splat(0);
+    for (let b = 0; b < nb; b++) {
+      const q = v128.load(bp, 2);
+      const lo = i8x16.swizzle(table, v128.and(q, mask));
+      const hi = i8x16.swizzle(table, i8x16.shr_u(q, 4));
+      const s = f32x4.add(dotI8x16F32(lo, xp), dotI8x16F32(hi, xp + 64));
+      acc = f32x4.add(acc, f32x4.mul(s, f32x4.splat(halfToFloat(load<u16>(bp)))));
+      bp += 18;
+      xp += 128;
+    }
+    store<f32>(out + (<usize>i << 2), hsum(acc));
   }
 }
