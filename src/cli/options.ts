@@ -66,7 +66,14 @@ export const MODEL_OPTIONS: OptionSpec[] = [
   },
   {name: "prompt", type: "string", arg: "TEXT", help: "text to start from (encoded with BOS)"},
   {name: "tokens", type: "tokens", arg: "1,2,3", help: "token ids to feed exactly (teacher forcing)"},
-  {name: "steps", type: "int", arg: "N", help: "positions to run (default: the --tokens count, else 256)"},
+  {
+    name: "steps",
+    type: "int",
+    arg: "N",
+    help:
+      "positions to run, the prompt's included (like run.c): a 5-token prompt with --steps 64 is 5 prefill " +
+      "positions and 59 decode steps, and prints 60 new tokens (default: the --tokens count, else 256)"
+  },
   {name: "temperature", type: "number", arg: "F", help: "0 = greedy (default 1)"},
   {name: "top-p", type: "number", arg: "F", help: "nucleus sampling mass in (0, 1] (default 0.9)"},
   {name: "seed", type: "int", arg: "N", help: "sampling seed, a positive integer (default 42)"},

@@ -20,6 +20,7 @@
 // model: 64 and 192 long) ggml cannot store them and llama-quantize falls back (ggmlFallback); here such a matrix is
 // simulated as one flat run of super-blocks (matrix.ts) and its codec says which type llama.cpp would store.
 import type {Codec} from "./codec.ts";
+import {bf16} from "./bf16.ts";
 import {f16} from "./f16.ts";
 import {ggmlFallback, ggmlTypeOf} from "./ggml-codecs.ts";
 import {iq4_nl} from "./iq4_nl.ts";
@@ -163,6 +164,7 @@ export const SCHEMES: readonly Scheme[] = [
   kQuant(q2_k, "ggml Q2_K: 16 sub-blocks of 16, 4-bit scales and mins, fp16 d and dmin, x = d·sc·q − dmin·m"),
   fixed(iq4_nl, "ggml IQ4_NL: fp16 d, x = d·K[q] on a 16-value non-linear table"),
   fixed(f16, "IEEE half precision"),
+  fixed(bf16, "bfloat16: the top 16 bits of a float32, rounded to nearest even"),
   intScheme,
   nf4Scheme,
   llama2cScheme

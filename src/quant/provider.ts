@@ -24,6 +24,7 @@ import {
 import {toQuantSettings, type QuantSettings, type QuantSettingsSpec} from "./modes.ts";
 import {toFormat} from "../formats/schemes.ts";
 import {MATRIX_NAMES, type LinearMatrix, type MatrixName} from "../model-files/matrix-names.ts";
+import {concreteSpec} from "./presets/spec-plan.ts";
 import {checkSpecLayers, formatFor, formatQuantSpec, FP32} from "./spec.ts";
 
 /** One weight matrix under the current settings. */
@@ -128,11 +129,13 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
 
   function build(): void {
     checkSpecLayers(settings.quant, config.nLayers);
+    // a preset's types depend on the shapes: resolved once per build into one format per matrix
+    const spec = concreteSpec(settings.quant, config);
     const next = {} as Record<MatrixName, Entry[]>;
     const used = new Set<string>();
     const add = (name: MatrixName, layer: number, w: Float32Array) => {
       const [rows, cols] = matrixShape(config, name);
-      const format = settings.weights === "fp32" ? FP32 : formatFor(settings.quant, name, layer);
+      const format = settings.weights === "fp32" ? FP32 : formatFor(spec, name, layer);
       let q: QuantizedMatrix | null = null;
       if (format !== FP32) {
         const p = packed(name, layer, format, w, rows, cols);

@@ -4,7 +4,8 @@
 import {matrixShape, type Config} from "../engine/index.ts";
 import {toFormat} from "../formats/schemes.ts";
 import {isLayerMatrix, MATRIX_NAMES, type MatrixName} from "../model-files/matrix-names.ts";
-import {formatFor, FP32, toQuantSpec, type QuantSpec} from "./spec.ts";
+import {concreteSpec} from "./presets/spec-plan.ts";
+import {formatFor, FP32, type QuantSpec} from "./spec.ts";
 
 /** One matrix as the notes need it (a MatrixReport row has these fields). */
 export interface PlacedMatrix {
@@ -35,7 +36,7 @@ export function simulatedNotes(report: readonly PlacedMatrix[]): SimulatedNote[]
 
 /** The same from a spec and a model's shape alone, without quantizing anything. */
 export function specSimulatedNotes(config: Config, spec: string | QuantSpec): SimulatedNote[] {
-  const s = toQuantSpec(spec);
+  const s = concreteSpec(spec, config);
   const place = (name: MatrixName, layer: number): PlacedMatrix => {
     const [rows, cols] = matrixShape(config, name);
     return {name, layer, rows, cols, format: formatFor(s, name, layer)};

@@ -104,6 +104,26 @@ describe("glassbox generate", () => {
     expect(out.timeSplitMs.matmul).toBeGreaterThan(0);
   });
 
+  for (const [prompt, steps] of [
+    ["1,35,80", 9],
+    ["1,35,80,12", 4]
+  ] as const)
+    it(`glassbox generate --tokens ${prompt} --steps ${steps} --json counts prefill and decode apart`, () => {
+      const given = prompt.split(",").length;
+      const run = glassbox("generate", "--tokens", prompt, "--steps", String(steps), "--temperature", "0", "--json");
+      expect(run.status).toBe(0);
+      const out = JSON.parse(run.stdout);
+      // --steps counts positions, the prompt's included; each decode step feeds one new token
+      expect(out.positions).toBe(steps);
+      expect(out.prefillTokens).toBe(given);
+      expect(out.decodeTokens).toBe(steps - given);
+      expect(out.tokens).toHaveLength(steps + 1);
+      expect(typeof out.prefillTokPerSec).toBe("number");
+      expect(typeof out.prefillMs).toBe("number");
+      if (steps > given) expect(typeof out.decodeTokPerSec).toBe("number");
+      else expect([out.decodeTokPerSec, out.decodeMs]).toEqual([null, 0]);
+    });
+
   const errors: [string[], RegExp][] = [
     [["--bogus", "1"], /invalid option: --bogus/],
     [["--steps", "abc"], /invalid steps: abc/],

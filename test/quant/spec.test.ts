@@ -168,3 +168,50 @@ describe("toFormat(text)", () => {
     expect([tensor.blockSize, tensor.blockBytes, tensor.headerBytes, tensor.bpw]).toEqual([100, 100, 4, 8 + 32 / 400]);
   });
 });
+
+describe("parseQuantSpec(preset=…)", () => {
+  const canonical = [
+    "preset=Q4_K_M",
+    "preset=Q8_0",
+    "preset=IQ4_NL",
+    "preset=BF16",
+    "preset=Q4_K_M,attn_v=q8_0",
+    "preset=Q3_K_S,blk.0.ffn_down=q6_k,output=fp32,token_embd=f16"
+  ];
+  for (const text of canonical) {
+    it(`formatQuantSpec(parseQuantSpec("${text}")) round-trips`, () => {
+      const spec = parseQuantSpec(text);
+      expect(formatQuantSpec(spec)).toBe(text);
+      expect(parseQuantSpec(formatQuantSpec(spec))).toEqual(spec);
+    });
+  }
+  it("parseQuantSpec(text) reads any case: the preset back in llama-quantize's upper case, the rest lower case", () => {
+    expect(formatQuantSpec(parseQuantSpec(" PRESET = q4_k_m , Attn_V = Q8_0 "))).toBe("preset=Q4_K_M,attn_v=q8_0");
+    expect(formatQuantSpec(parseQuantSpec("preset=q5_k_s,l1.w2=Q6_K"))).toBe("preset=Q5_K_S,blk.1.ffn_down=q6_k");
+  });
+  it("parseQuantSpec(preset=P) starts from P's default type, so a preset is never read as fp32", () => {
+    expect(parseQuantSpec("preset=Q4_K_M")).toEqual({base: "q4_k", preset: "Q4_K_M", overrides: []});
+    expect(parseQuantSpec("preset=BF16").base).toBe("bf16");
+    // q4_0 the format and Q4_0 the preset are different specs
+    expect(parseQuantSpec("q4_0")).not.toEqual(parseQuantSpec("preset=Q4_0"));
+  });
+  it("formatFor(preset spec, …) refuses: a preset needs the model's shapes", () => {
+    expect(() => formatFor(parseQuantSpec("preset=Q4_0"), "output", 0)).toThrow(/resolve it with concreteSpec/);
+  });
+  const invalid: [string, RegExp][] = [
+    ["preset=Q4_K", /^invalid preset: Q4_K \(llama-quantize's names: Q2_K, Q3_K_S, .*, F16, BF16\)$/],
+    ["preset=", /^invalid preset: {2}\(llama-quantize's names: Q2_K/],
+    ["preset=int4", /^invalid preset: int4 \(/],
+    ["q4_0,preset=Q4_K_M", /^invalid quant override: preset=Q4_K_M \(a preset is the whole spec's base/],
+    ["preset=Q4_K_M,attn_v=int4", /^invalid quant override: attn_v=int4 \(a preset's overrides are ggml types.*q8_0/],
+    ["preset=Q4_K_M,attn_v=nf4:b64", /^invalid quant override: attn_v=nf4:b64 \(a preset's overrides/],
+    ["preset=Q4_K_M,attn_v=q9", /^invalid quant format: q9$/],
+    ["preset=Q4_K_M,norm=q8_0", /^invalid quant target: norm$/],
+    ["preset=Q4_K_M,attn_v=q8_0,wv=f16", /^invalid quant override: wv=f16 \(target repeated\)$/]
+  ];
+  for (const [text, message] of invalid) {
+    it(`parseQuantSpec("${text}") throws ${message}`, () => {
+      expect(() => parseQuantSpec(text)).toThrow(message);
+    });
+  }
+});

@@ -31,6 +31,22 @@ function chatIds(codec: TextCodec, messages: ChatMessage[], source: string): num
   return codec.chat(messages);
 }
 
+/** prefill (the prompt's positions, from the start) and decode (each new token after the prompt) measured apart */
+function phaseSpeeds(positions: number, prompted: number, at: {start: number; prefillEndAt: number; end: number}) {
+  const prefillTokens = Math.min(prompted, positions);
+  const decodeTokens = positions - prefillTokens;
+  const prefillMs = at.prefillEndAt - at.start;
+  const decodeMs = decodeTokens > 0 ? at.end - at.prefillEndAt : 0;
+  return {
+    prefillTokens,
+    decodeTokens,
+    prefillMs,
+    decodeMs,
+    prefillTokPerSec: prefillMs > 0 ? prefillTokens / (prefillMs / 1000) : null,
+    decodeTokPerSec: decodeTokens > 0 && decodeMs > 0 ? decodeTokens / (decodeMs / 1000) : null
+  };
+}
+
 /** run.c's default number of steps for a text prompt */
 const DEFAULT_STEPS = 256;
 
@@ -71,7 +87,9 @@ export const generateCommand: Command = {
       const sequence = [tokens[0]!];
       let printed = "";
       let firstStepAt = 0;
+      let prefillEndAt = 0;
       let positions = 0;
+      const prompted = Math.min(tokens.length, steps);
       const start = performance.now();
       for await (const step of generate(model, {
         tokens,
@@ -80,6 +98,7 @@ export const generateCommand: Command = {
         stopAt: codec?.isEnd ?? (() => false) // without a tokenizer, no id is known to end the text
       })) {
         if (step.pos === 0) firstStepAt = performance.now();
+        if (step.pos === prompted - 1) prefillEndAt = performance.now();
         positions = step.pos + 1;
         logits?.set(step.logits, step.pos * vocabSize);
         if (step.end) break;
@@ -103,6 +122,7 @@ export const generateCommand: Command = {
         return;
       }
       const report = profiler!.report();
+      const speed = phaseSpeeds(positions, prompted, {start, prefillEndAt, end});
       io.out(
         JSON.stringify({
           tokens: sequence,
@@ -110,6 +130,7 @@ export const generateCommand: Command = {
           positions,
           forced: Math.min(tokens.length, positions),
           tokPerSec,
+          ...speed,
           msPerToken: (end - start) / positions,
           totalMs: end - start,
           timeSplitMs: report.byCategory,

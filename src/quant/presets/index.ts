@@ -3,6 +3,7 @@
 export {PRESETS, toPreset, type Preset} from "./presets.ts";
 export {tensorType, useMoreBits, type RuleState, type TypeChoice} from "./tensor-type.ts";
 export {
+  keptBecause,
   llamaQuantizeOrder,
   resolvePreset,
   tensorBytes,
@@ -10,6 +11,7 @@ export {
   type PresetTensor,
   type TensorPlan
 } from "./resolve.ts";
+export {concreteSpec, matrixOfTensor, planSpec, presetModelOfConfig, type SpecTensor} from "./spec-plan.ts";
 export {WRITABLE_TYPES, decodeTensor, encodeTensor} from "./ggml-codecs.ts";
 export {
   QUANTIZATION_VERSION,

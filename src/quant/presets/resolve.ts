@@ -55,7 +55,7 @@ function layerOf(name: string): number {
 }
 
 /** Why llama-quantize does not quantize this tensor, or undefined when it does. */
-function keptBecause(t: PresetTensor): string | undefined {
+export function keptBecause(t: PresetTensor): string | undefined {
   if (nDims(t.shape) < 2) return "1-D: never quantized";
   if (!t.name.endsWith("weight")) return "not a weight: never quantized";
   if (t.name.includes("_norm.weight")) return "a norm: never quantized";
