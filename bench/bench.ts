@@ -1,7 +1,8 @@
 // The benchmark behind `npm run bench` and `glassbox bench`: decode and prefill tok/s on the plain TS kernels, the wasm
 // kernels on 1 and 2 threads and the native C baseline, in one run on one machine; the per-step time split; bytes
 // read per token and GB/s; matmul GFLOPS at prefill sizes; the weight modes (dequant, cached, fused) through the real
-// quant providers on the wasm model; the Q4_0/Q8_0 crossover; the measured thread threshold; the viz heatmap render.
+// quant providers on the wasm model; the Q4_0/Q8_0 crossover; the measured thread threshold; the viz heatmap render;
+// the roofline (read bandwidth in wasm and natively, and each decode figure as a share of bandwidth ÷ bytes per token).
 // Medians over several runs after a warm-up; `quick` runs every path once at a tiny size (a smoke test: it fails if
 // any path throws, and asserts nothing about speed).
 // D = dim, H = hidden_dim, V = vocab_size, L = n_layers
@@ -34,6 +35,7 @@ import {q8_0} from "../src/formats/q8_0.ts";
 import {quantizeMatrix} from "../src/quant/index.ts";
 import {time} from "./measure.ts";
 import {NATIVE_FLAGS, buildNative, runNative, NATIVE_DIR} from "./native.ts";
+import {measureBandwidth, rooflineTokS} from "./roofline.ts";
 import {SHAPES, type ShapeName} from "./shapes.ts";
 
 export interface BenchOptions {
@@ -87,16 +89,34 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
 
   // --- native baseline ----------------------------------------------------------------------------------------
   const native = buildNative();
+  const matrixBytes = fp32MatrixBytes(c);
+
+  // --- the roofline: read bandwidth in wasm and natively, 1 and N threads --------------------------------------
+  const bandwidth = await measureBandwidth({threads: threadCounts, runs, mib: quick ? 4 : 256, native});
+  for (const b of bandwidth) add("roofline", `${b.engine} read bandwidth ×${b.threads}`, b.gbS, "GB/s");
+  const wasmGbS = (threads: number) => bandwidth.find((b) => b.engine === "wasm" && b.threads === threads)!.gbS;
+  /** "X % of the ×t roofline (R tok/s); ×N roofline R' tok/s" for a decode figure reading `bytes` per token */
+  const roofNote = (tokPerS: number, bytes: number, threads: number) =>
+    `${fmt((100 * tokPerS) / rooflineTokS(wasmGbS(threads), bytes))} % of the ×${threads} roofline ` +
+    `(${fmt(rooflineTokS(wasmGbS(threads), bytes))} tok/s)` +
+    threadCounts
+      .filter((t) => t !== threads)
+      .map((t) => `; ×${t} roofline ${fmt(rooflineTokS(wasmGbS(t), bytes))} tok/s`)
+      .join("");
+
   // the native baseline reads a file: the user's own, or the random model written to build/bench/
   const file = options.model ?? join(NATIVE_DIR, `${shape}.bin`);
   if (!options.model) writeFileSync(file, checkpoint);
   for (const threads of threadCounts) {
     const bin = threads > 1 ? native.runomp : native.run;
+    const {tokS: nativeTokS} = runNative(bin, file, steps, runs, threads);
+    const roof = rooflineTokS(bandwidth.find((b) => b.engine === "native" && b.threads === threads)!.gbS, matrixBytes);
     add(
       "decode",
       `C ${NATIVE_FLAGS.join(" ")}${threads > 1 ? " -fopenmp" : ""} ×${threads}`,
-      runNative(bin, file, steps, runs, threads).tokS,
-      "tok/s"
+      nativeTokS,
+      "tok/s",
+      `${fmt((100 * nativeTokS) / roof)} % of the native ×${threads} roofline (${fmt(roof)} tok/s)`
     );
   }
 
@@ -112,7 +132,6 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       0
     );
   const tokS = (ms: number, tokens: number) => (1000 * tokens) / ms;
-  const matrixBytes = fp32MatrixBytes(c);
 
   const reference = loadModelFromBytes(checkpoint, byteTokenizerFor(c)).model;
   add(
@@ -138,7 +157,8 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
       `wasm fp32 ×${threads}`,
       tokS(ms, steps),
       "tok/s",
-      `${fmt(matrixBytes / 1e6)} MB of weights per token, ${fmt(matrixBytes / 1e6 / (ms / steps))} GB/s`
+      `${fmt(matrixBytes / 1e6)} MB of weights per token, ${fmt(matrixBytes / 1e6 / (ms / steps))} GB/s, ` +
+        roofNote(tokS(ms, steps), matrixBytes, threads)
     );
     add("prefill", `wasm fp32 ×${threads}, T=${T}`, tokS(time(prefillRun(model), {runs}).ms, T), "tok/s");
   }
@@ -193,7 +213,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   }
 
   // --- weight modes through the real quant providers, on the model ----------------------------------------------
-  weightModes(one.model, reference, {runs, quick, steps}, add);
+  weightModes(one.model, reference, {runs, quick, steps, roofNote}, add);
   await crossover({runs, quick}, add);
 
   // --- the viz heatmap render (headless chromium) -------------------------------------------------------------
@@ -224,7 +244,12 @@ type Add = (section: string, name: string, value: number, unit: string, note?: s
 function weightModes(
   model: Transformer,
   reference: Transformer,
-  o: {runs: number; quick: boolean; steps: number},
+  o: {
+    runs: number;
+    quick: boolean;
+    steps: number;
+    roofNote: (tokPerS: number, bytes: number, threads: number) => string;
+  },
   add: Add
 ) {
   const run = (m: Transformer, steps: number) => () => {
@@ -251,7 +276,8 @@ function weightModes(
       label,
       1000 / msPerToken,
       "tok/s",
-      `get_w ${fmt(getW)} % of the step; ${fmt(bytes / 1e6)} MB of weights per token, ${fmt(bytes / 1e6 / msPerToken)} GB/s`
+      `get_w ${fmt(getW)} % of the step; ${fmt(bytes / 1e6)} MB of weights per token, ` +
+        `${fmt(bytes / 1e6 / msPerToken)} GB/s, ${o.roofNote(1000 / msPerToken, bytes, 1)}`
     );
   };
   for (const codec of FORMATS) {

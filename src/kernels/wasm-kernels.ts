@@ -45,7 +45,8 @@ const ROW_OPS = [
   "matvecBF16",
   "matvecQ8_0Q8",
   "matvecQ4_0Q8",
-  "matvecQ4_1Q8"
+  "matvecQ4_1Q8",
+  "streamRead"
 ] as const;
 type RowOp = (typeof ROW_OPS)[number];
 
@@ -119,6 +120,11 @@ export interface WasmKernels {
   readonly threads: number;
   readonly calls: KernelCalls;
   minParallelFlops: number;
+  /**
+   * streamRead(out, src, chunkBytes): src (k·chunkBytes bytes) -> out (k,), each chunk's word sum, on every thread
+   * whatever the size: the memory-bandwidth probe behind the bench's roofline (both views in the arena).
+   */
+  streamRead(out: Int32Array, src: Uint8Array, chunkBytes: number): void;
   close(): void;
 }
 
@@ -189,6 +195,16 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
     minParallelFlops: MIN_PARALLEL_FLOPS,
     kernels: null as unknown as Kernels,
     quant: null as unknown as QuantKernels,
+    streamRead(out, src, chunkBytes) {
+      const chunks = src.byteLength / chunkBytes;
+      if (!(owns(out) && owns(src) && chunkBytes % 64 === 0 && Number.isInteger(chunks) && out.length >= chunks))
+        throw new Error(`invalid streamRead: ${src.byteLength} bytes in chunks of ${chunkBytes}, out of ${out.length}`);
+      calls.wasm++;
+      if (pool && chunks >= 2) {
+        calls.parallel++;
+        pool.run(opIndex.streamRead, ex.streamRead, chunks, 1, false, out.byteOffset, src.byteOffset, chunkBytes, 0, 0);
+      } else ex.streamRead(0, chunks, out.byteOffset, src.byteOffset, chunkBytes);
+    },
     close: () => pool?.close()
   };
 

@@ -101,6 +101,21 @@ describe("createWasmKernels({threads: 2, spawn: spawnNodeWorker})", () => {
     expectClose(out, expected, DOT_TOL, "matvec ×1");
   });
 
+  it("streamRead (the bandwidth probe) sums each chunk's words on both threads, as a plain loop does", () => {
+    const chunk = 4096;
+    const chunks = 37;
+    const src = arena.allocBytes(chunks * chunk);
+    for (let i = 0; i < src.length; i++) src[i] = (i * 2654435761) >>> 24;
+    const out = new Int32Array(arena.buffer, arena.allocBytes(4 * chunks).byteOffset, chunks);
+    expect(parallelCalls(() => wk.streamRead(out, src, chunk))).toBe(1);
+    const words = new Int32Array(src.buffer, src.byteOffset, src.length / 4);
+    const want = Array.from({length: chunks}, (_, r) =>
+      words.subarray((r * chunk) / 4, ((r + 1) * chunk) / 4).reduce((s, w) => (s + w) | 0, 0)
+    );
+    expect(Array.from(out)).toEqual(want);
+    expect(() => wk.streamRead(out, src.subarray(0, 100), 64)).toThrow(/invalid streamRead: 100 bytes in chunks of 64/);
+  });
+
   it("createWasmKernels({threads: 2}) refuses a plain arena with a message saying what to do", async () => {
     await expect(
       createWasmKernels({arena: createArena({bytes: 1 << 20}), maxN: 64, threads: 2, spawn: spawnNodeWorker})

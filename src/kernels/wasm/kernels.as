@@ -11,3 +11,4 @@ export {softmax} from "./softmax";
 export {swiglu} from "./swiglu";
 export {rope, ropeNeox} from "./rope";
 export {attentionScores, attentionMix} from "./attention";
+export {streamRead} from "./stream";
