@@ -1,7 +1,8 @@
 // The model a command runs, from what --model names: nothing (the built-in model), a GGUF file (its own tokenizer),
 // a Hugging Face folder (its tokenizer.json, else --tokenizer tokenizer.json, else token ids only) or a llama2.c
 // checkpoint (with --tokenizer tokenizer.bin), on the kernels --kernels names (wasm by default, with --threads
-// worker threads).
+// worker threads). A GGUF keeps its quantized matrices packed in the file's types and starts "as in the file" (cached
+// mode unless --weights says otherwise); --quant re-quantizes it from the dequantized file.
 import {open, stat} from "node:fs/promises";
 import {DEFAULT_MODEL_FILES} from "../engine/default-model.ts";
 import {ggufPlan, loadGgufModel} from "../engine/gguf.ts";
@@ -18,18 +19,15 @@ import {hfTokenizer} from "../tokenizers/hf.ts";
 import {readHfTokenizer} from "../tokenizers/files.node.ts";
 import {llama2cText, vocabText, type TextCodec} from "../tokenizers/text.ts";
 import type {ModelOptions} from "./options.ts";
-import {setMatrices} from "../engine/transformer.ts";
-import type {LinearMatrix} from "../model-files/matrix-names.ts";
-import {ggmlMatrices, ggufFileMatrices, type FileMatrix} from "../quant/ggml-numerics.ts";
-import {setQuant} from "../quant/provider.ts";
+import {quantMatrices, setQuant} from "../quant/provider.ts";
 
 export interface CliModel extends RunningEngine {
   /** the model's text side; null when it has no tokenizer (a folder without tokenizer.json: token ids only) */
   text: TextCodec | null;
   /** what was loaded, for messages: e.g. "GGUF llama, 13 × Q4_K, 5 × F32, 3 × Q6_K" */
   source: string;
-  /** each weight matrix as the file stores it (GGUF models), for llama.cpp's numerics; null otherwise */
-  fileMatrices: ((name: LinearMatrix, layer: number) => FileMatrix) | null;
+  /** whether the model is a GGUF file (its matrices' types are known: --act ggml, "as in the file") */
+  gguf: boolean;
 }
 
 type LoadOptions = Pick<ModelOptions, "model" | "tokenizer" | "kernels" | "threads" | "ctx"> &
@@ -47,7 +45,7 @@ async function loadModel(options: LoadOptions): Promise<CliModel> {
   if (path === undefined) {
     const files = DEFAULT_MODEL_FILES();
     const running = await createModel(files.checkpoint, files.tokenizer, spec);
-    const model = {...running, text: llama2cText(running.tokenizer), source: "the built-in model", fileMatrices: null};
+    const model = {...running, text: llama2cText(running.tokenizer), source: "the built-in model", gguf: false};
     return withinSeqLen(model, ctx);
   }
   const kind = await fileKind(path);
@@ -65,7 +63,7 @@ async function loadModel(options: LoadOptions): Promise<CliModel> {
     ...running,
     text: llama2cText(running.tokenizer),
     source: `llama2.c checkpoint ${path}`,
-    fileMatrices: null
+    gguf: false
   };
   return withinSeqLen(model, ctx);
 }
@@ -110,7 +108,7 @@ async function loadGguf(path: string, ctx: number | undefined, spec: KernelSpec)
     const engine = await runOnKernels(
       config,
       async (o) => {
-        loaded = await loadGgufModel(source, {...o, ctx});
+        loaded = await loadGgufModel(source, {...o, ctx, packed: true, matrices: (host) => quantMatrices(host)});
         return loaded.model;
       },
       {...spec, extraBytes: 4 * extraFloats}
@@ -121,7 +119,7 @@ async function loadGguf(path: string, ctx: number | undefined, spec: KernelSpec)
       ...engine,
       text: hasVocab ? vocabText(tokenizerFromGguf(gguf.metadata)) : null,
       source: `GGUF ${arch}, ${loaded!.types}`,
-      fileMatrices: ggufFileMatrices(loaded!.file)
+      gguf: true
     };
   } finally {
     await source.close();
@@ -154,24 +152,32 @@ async function loadFolder(
       : file.tokenizer
         ? vocabText(hfTokenizer(file.tokenizer))
         : null;
-    return {...engine, text, source: `Hugging Face ${file.config.architecture}, ${types}`, fileMatrices: null};
+    return {...engine, text, source: `Hugging Face ${file.config.architecture}, ${types}`, gguf: false};
   } finally {
     await folder.close();
   }
 }
 
-/** The weights as the options ask: --act ggml (llama.cpp's numerics on the file's types), --quant, or as loaded. */
-export function applyNumerics(running: CliModel, options: Pick<ModelOptions, "quant" | "ggmlNumerics">): void {
-  if (!options.ggmlNumerics) {
-    if (options.quant) setQuant(running.model, options.quant);
-    return;
-  }
-  if (!running.fileMatrices)
+/**
+ * The weights as the options ask: --quant / --weights, and --act ggml (llama.cpp's numerics on the types the matrices
+ * run in), else as loaded. Returns the stderr lines that say what runs on a GGUF ("as in the file: …", or what a
+ * --quant re-quantizes from).
+ */
+export function applyNumerics(running: CliModel, options: Pick<ModelOptions, "quant" | "ggmlNumerics">): string[] {
+  if (options.ggmlNumerics && !running.gguf)
     throw new Error(
       `invalid act: ggml needs a GGUF model (its tensor types decide how llama.cpp rounds each product's input); ${running.source} has none`
     );
-  if (options.quant) throw new Error("invalid act: ggml runs the file's own tensor types; drop --quant and --weights");
-  setMatrices(running.model, ggmlMatrices(running.model, running.fileMatrices));
+  const spec = options.ggmlNumerics ? {...options.quant, act: "ggml"} : options.quant;
+  if (spec) setQuant(running.model, spec);
+  if (!running.gguf) return [];
+  const lines = [`note: weights ${running.model.matrices.kind}\n`];
+  const quantized = running.model.file!.summary.split(", ").some((part) => !part.endsWith("× F32"));
+  if (options.quant?.quant !== undefined && quantized)
+    lines.push(
+      "note: re-quantizing an already quantized file: the reference for this spec is the dequantized file, not the original floats\n"
+    );
+  return lines;
 }
 
 /** The text side, or an error that says why a text input cannot be used with this model. */

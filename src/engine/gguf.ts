@@ -1,6 +1,8 @@
 // A llama-architecture GGUF file as an engine model: the file's checks (src/model-files/gguf), then Config with the
-// file's rms epsilon and RoPE base, and Weights decoded to float32 (src/formats) for the reference path. The packed
-// tensors stay available (`stored`) for weight modes that read blocks. The KV cache is sized by the context asked
+// file's rms epsilon and RoPE base, and Weights decoded to float32 (src/formats) for the reference path. The file's
+// tensors stay available as stored (`model.file`) for weight modes that read blocks; with `packed`, the matrices the
+// file stores quantized (or F16/BF16) are not decoded at all: their Weights fields stay empty and the model runs them
+// through the provider `matrices` makes (src/quant's weight modes), so it holds about the file's bytes. The KV cache is sized by the context asked
 // for (`ctx`), never by llama.context_length alone (Qwen2.5 declares 32768), and memory is checked before any
 // tensor is read.
 import {DECODABLE_GGML_TYPES, decodeGgmlInto} from "../formats/ggml-codecs.ts";
@@ -15,7 +17,9 @@ import {
   type LlamaTensorBytes,
   type ReadGgufOptions
 } from "../model-files/gguf/index.ts";
+import {ggufTensorName, isLayerMatrix, MATRIX_NAMES, type MatrixName} from "../model-files/matrix-names.ts";
 import {checkMemory, DEFAULT_MAX_BYTES, toConfig} from "./config.ts";
+import {WEIGHT_FIELD, type FileMatrices} from "./matrices.ts";
 import {
   biasFloats,
   defaultAlloc,
@@ -24,6 +28,7 @@ import {
   type Alloc,
   type AttentionBiases,
   type Config,
+  type WeightName,
   type Weights
 } from "./model.ts";
 import {createTransformer, type Transformer, type TransformerOptions} from "./transformer.ts";
@@ -36,6 +41,11 @@ export interface GgufModelOptions extends TransformerOptions, ReadGgufOptions {
   ctx?: number;
   /** memory budget for weights, activations and KV cache (default 2 GiB) */
   maxBytes?: number;
+  /**
+   * keep the matrices the file stores in a block type (Q4_K, F16, …) packed, not decoded to float32 (default false);
+   * needs `matrices`, a provider that reads model.file (src/quant's quantMatrices)
+   */
+  packed?: boolean;
 }
 
 export interface GgufModel {
@@ -93,20 +103,59 @@ export async function loadGgufModel(source: ByteSource, options: GgufModelOption
   const {config, extraFloats} = planOf(llama, ctx);
   checkMemory(config, maxBytes, 4 * extraFloats);
   const file = await readLlamaTensors(source, gguf, llama, DECODABLE_GGML_TYPES, {onAllocate});
-  const weights = decodeWeights(config, file, options.alloc);
-  const model = createTransformer(config, weights, options);
-  return {model, gguf, file, types: typeSummary(file)};
+  const matrices = fileMatrices(file);
+  if (options.packed && !options.matrices)
+    throw new Error("packed GGUF weights need a matrix provider that reads them (options.matrices)");
+  const empty = options.packed ? packedFields(config, matrices) : new Set<WeightName>();
+  const weights = decodeWeights(config, file, options.alloc, empty);
+  const model = createTransformer(config, weights, {...options, file: matrices});
+  return {model, gguf, file, types: matrices.summary};
 }
 
-/** Every tensor of the file decoded to float32 (see decodeNamedWeights). */
-export function decodeWeights(c: Config, file: LlamaTensorBytes, alloc: Alloc = defaultAlloc): Weights {
+/** Each matrix of a loaded GGUF as stored (a tied file's output is its token_embd). */
+export function fileMatrices(file: LlamaTensorBytes): FileMatrices {
+  return {
+    summary: typeSummary(file),
+    matrix(name, layer) {
+      const t = file.stored.get(name === "output" ? file.tensors.output.name : ggufTensorName(name, layer))!;
+      return {type: t.info.type.name, bytes: t.bytes};
+    }
+  };
+}
+
+/**
+ * The Weights fields left empty when the model keeps the file's blocks: a matrix whose every layer the file stores in
+ * a block type (a field with an F32 layer is decoded whole), and a tied output (it is token_embd).
+ */
+function packedFields(c: Config, file: FileMatrices): Set<WeightName> {
+  const empty = new Set<WeightName>();
+  const packedName = (name: MatrixName) => {
+    const layers = isLayerMatrix(name) ? c.nLayers : 1;
+    for (let l = 0; l < layers; l++) if (file.matrix(name, l).type === "F32") return false;
+    return true;
+  };
+  for (const name of MATRIX_NAMES) {
+    if (name === "output" && c.sharedClassifier) continue;
+    if (packedName(name)) empty.add(WEIGHT_FIELD[name]);
+  }
+  return empty;
+}
+
+/** Every tensor of the file decoded to float32 but the `empty` fields (see decodeNamedWeights). */
+export function decodeWeights(
+  c: Config,
+  file: LlamaTensorBytes,
+  alloc: Alloc = defaultAlloc,
+  empty: ReadonlySet<WeightName> = new Set()
+): Weights {
   return decodeNamedWeights(
     c,
     (name) => {
       const t = file.stored.get(name);
       return t && {type: t.info.type.name, bytes: t.bytes, count: t.info.count};
     },
-    alloc
+    alloc,
+    empty
   );
 }
 
@@ -120,16 +169,18 @@ export interface NamedTensor {
 /**
  * A model's tensors, looked up by GGUF name (`token_embd.weight`, `blk.0.attn_q.weight`, …; GGUF files and Hugging
  * Face folders both name them so), decoded to float32 into one buffer in the engine's layout (out × in, row-major),
- * with rope_freqs and the q/k/v biases when the model has them.
+ * with rope_freqs and the q/k/v biases when the model has them; `empty` fields are left zero-length, not decoded.
  */
 export function decodeNamedWeights(
   c: Config,
   tensor: (name: string) => NamedTensor | undefined,
-  alloc: Alloc = defaultAlloc
+  alloc: Alloc = defaultAlloc,
+  empty: ReadonlySet<WeightName> = new Set()
 ): Weights {
-  const flat = alloc(weightsFloats(c));
-  const w = weightsFromBuffer(c, flat);
+  const flat = alloc(weightsFloats(c, empty));
+  const w = weightsFromBuffer(c, flat, empty);
   const into = (out: Float32Array, oo: number, name: string) => {
+    if (out.length === 0) return; // a field the model keeps packed
     const t = tensor(name);
     if (!t) throw new Error(`tensor ${name} is missing`); // the file readers check this first
     decodeGgmlInto(out, oo, t.type, t.bytes, t.count);
@@ -167,12 +218,12 @@ export function decodeNamedWeights(
   return {...w, ...(ropeFreqs && {ropeFreqs}), ...(biases && {biases})};
 }
 
-/** "13 × Q4_K, 3 × Q6_K, 5 × F32": the file's tensor types, most frequent first. */
+/** "13 × Q4_K, 3 × Q6_K, 5 × F32": the file's tensor types, most frequent first, F32 (the norms, mostly) last. */
 export function typeSummary(file: LlamaTensorBytes): string {
   const counts = new Map<string, number>();
   for (const t of file.stored.values()) counts.set(t.info.type.name, (counts.get(t.info.type.name) ?? 0) + 1);
   return [...counts]
-    .sort((a, b) => b[1] - a[1])
+    .sort((a, b) => Number(a[0] === "F32") - Number(b[0] === "F32") || b[1] - a[1])
     .map(([type, n]) => `${n} × ${type}`)
     .join(", ");
 }

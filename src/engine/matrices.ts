@@ -15,7 +15,11 @@
 //   kernels read, "get_w" for packed bytes dequantized, "other" for embedding rows (layer -1 for output and embed).
 // - Swap the provider on a live model with `setMatrices(model, provider)`: the next forward call uses it.
 // - Providers read the model's current kernel table (`host.kernels`) at call time, so kernel swaps apply too.
+// - A model loaded from a GGUF file may keep its matrices packed in the file's own types (`host.file`): their Weights
+//   fields are then empty, and only a provider that reads `host.file` can run them (fp32Matrices and layerViews refuse).
 import type {QuantKernels, WeightRegion} from "../formats/kernels.ts";
+import {GGML_CODECS} from "../formats/ggml-codecs.ts";
+import type {QuantizedMatrix} from "../formats/matrix.ts";
 import {isLayerMatrix, LINEAR_MATRICES, type LinearMatrix, type MatrixName} from "../model-files/matrix-names.ts";
 import type {Kernels} from "./backend.ts";
 import type {Config, WeightName, Weights} from "./model.ts";
@@ -43,10 +47,28 @@ export interface MatrixProvider {
   embed(out: Float32Array, token: number): void;
 }
 
+/** One weight matrix as a GGUF file stores it. */
+export interface FileMatrix {
+  /** the ggml type name (F32, F16, Q4_K, …) */
+  type: string;
+  /** (d, n) its bytes as stored, rows of blocks */
+  bytes: Uint8Array;
+}
+
+/** A GGUF model's matrices as the file stores them. */
+export interface FileMatrices {
+  /** the file's tensor types, most frequent first, e.g. "13 × Q4_K, 3 × Q6_K, 5 × F32" */
+  readonly summary: string;
+  /** matrix `name` of block `layer` (token_embd and output: layer 0; a tied file's output is its token_embd) */
+  matrix(name: MatrixName, layer: number): FileMatrix;
+}
+
 /** What a provider is built from: the model's config, its fp32 weights, its kernel tables and weight region. */
 export interface MatrixHost {
   readonly config: Config;
   readonly weights: Weights;
+  /** the matrices as a GGUF file stores them (null: not a GGUF model) */
+  readonly file?: FileMatrices | null;
   kernels: Kernels;
   quantKernels?: QuantKernels | null;
   weightRegion?: WeightRegion | null;
@@ -73,8 +95,47 @@ export function matrixShape(c: Config, name: MatrixName): [number, number] {
 export function layerViews(host: MatrixHost, name: MatrixName): Float32Array[] {
   const [d, n] = matrixShape(host.config, name);
   const all = host.weights[WEIGHT_FIELD[name]];
+  if (!hasFloats(host, name))
+    throw new Error(
+      `${name} is kept packed in the file's type (${host.file?.matrix(name, 0).type}): it has no float32 weights to view; ` +
+        `read it through a weight mode (setQuant) and its effective() floats`
+    );
   const layers = isLayerMatrix(name) ? host.config.nLayers : 1;
   return Array.from({length: layers}, (_, l) => all.subarray(l * d * n, (l + 1) * d * n));
+}
+
+/** Whether matrix `name` has float32 weights in Weights (false: kept packed in the file's type, see host.file). */
+export function hasFloats(host: MatrixHost, name: MatrixName): boolean {
+  const [d, n] = matrixShape(host.config, name);
+  return host.weights[WEIGHT_FIELD[name]].length >= d * n;
+}
+
+/**
+ * Matrix `name` of block `layer` as the file stores it, as a packed matrix over the file's bytes (no copy) that the
+ * formats' kernels read; null when the model is not a GGUF or the file stores the matrix as F32.
+ */
+export function filePacked(host: MatrixHost, name: MatrixName, layer: number): QuantizedMatrix | null {
+  const stored = host.file?.matrix(name, layer);
+  const codec = stored && GGML_CODECS.get(stored.type);
+  if (!stored || !codec) return null;
+  const [rows, cols] = matrixShape(host.config, name);
+  const blocksPerRow = cols / codec.blockSize; // whole blocks: the GGUF reader checks every row
+  const rowBytes = blocksPerRow * codec.blockBytes;
+  if (!Number.isInteger(blocksPerRow) || stored.bytes.byteLength !== rows * rowBytes)
+    throw new Error(
+      `${name} of layer ${layer}: ${stored.bytes.byteLength} bytes are not ${rows} rows of ${stored.type}`
+    );
+  return {
+    codec,
+    rows,
+    cols,
+    blocksPerRow,
+    rowBytes,
+    tailLen: 0,
+    data: stored.bytes,
+    tail: new Float32Array(0),
+    flat: false
+  };
 }
 
 /** The reference provider: plain float32 weights, nothing converted, so get_w is zero. */

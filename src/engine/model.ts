@@ -93,17 +93,17 @@ export function weightShapes(c: Config): [WeightName, number[]][] {
 
 const product = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
-/** Floats held by Weights (one allocation). */
-export function weightsFloats(c: Config): number {
-  return weightShapes(c).reduce((sum, [, shape]) => sum + product(shape), 0);
+/** Floats held by Weights (one allocation); `empty` fields hold none (matrices a GGUF model keeps packed). */
+export function weightsFloats(c: Config, empty: ReadonlySet<WeightName> = new Set()): number {
+  return weightShapes(c).reduce((sum, [name, shape]) => sum + (empty.has(name) ? 0 : product(shape)), 0);
 }
 
-/** Views every tensor of one flat buffer laid out in weightShapes order. */
-export function weightsFromBuffer(c: Config, flat: Float32Array): Weights {
+/** Views every tensor of one flat buffer laid out in weightShapes order; `empty` fields are zero-length views. */
+export function weightsFromBuffer(c: Config, flat: Float32Array, empty: ReadonlySet<WeightName> = new Set()): Weights {
   const w: Partial<Record<WeightName, Float32Array>> = {};
   let offset = 0;
   for (const [name, shape] of weightShapes(c)) {
-    const n = product(shape);
+    const n = empty.has(name) ? 0 : product(shape);
     w[name] = flat.subarray(offset, offset + n);
     offset += n;
   }

@@ -5,7 +5,7 @@ import type {KvType} from "./kv-cache.ts";
 import type {QuantKernels, WeightRegion} from "../formats/kernels.ts";
 import {referenceKernels, type Kernels} from "./backend.ts";
 import type {HookTable} from "./hooks/hooks.ts";
-import {fp32Matrices, type MatrixProvider} from "./matrices.ts";
+import {fp32Matrices, type FileMatrices, type MatrixHost, type MatrixProvider} from "./matrices.ts";
 import {createRunState, defaultAlloc, type Alloc, type Config, type RunState, type Weights} from "./model.ts";
 import {ggmlRopeTables, ropeTables, type RopeTables} from "./ops/rope.ts";
 import {Profiler} from "./profiler.ts";
@@ -13,6 +13,8 @@ import {Profiler} from "./profiler.ts";
 export interface Transformer {
   readonly config: Config;
   readonly weights: Weights;
+  /** the matrices as a GGUF file stores them, packed ones included (null: not a GGUF model) */
+  readonly file: FileMatrices | null;
   state: RunState;
   readonly rope: RopeTables;
   /** per-layer views of the RMSNorm weights, made once so a decode step creates no views */
@@ -41,6 +43,10 @@ export interface TransformerOptions {
   quantKernels?: QuantKernels | null;
   /** the backend's region for weights the quant providers make (default null) */
   weightRegion?: WeightRegion | null;
+  /** the matrices as a GGUF file stores them (default null) */
+  file?: FileMatrices | null;
+  /** the first matrix provider (default fp32Matrices; required when some matrix is kept packed) */
+  matrices?: (host: MatrixHost) => MatrixProvider;
 }
 
 export function createTransformer(config: Config, weights: Weights, options: TransformerOptions = {}): Transformer {
@@ -48,6 +54,7 @@ export function createTransformer(config: Config, weights: Weights, options: Tra
   const model: Omit<Transformer, "matrices"> & {matrices?: MatrixProvider} = {
     config,
     weights,
+    file: options.file ?? null,
     state: createRunState(config, alloc),
     rope:
       config.ropeTheta === undefined
@@ -69,7 +76,7 @@ export function createTransformer(config: Config, weights: Weights, options: Tra
     hooks: null,
     kv: "f32"
   };
-  model.matrices = fp32Matrices(model);
+  model.matrices = (options.matrices ?? fp32Matrices)(model);
   return model as Transformer;
 }
 

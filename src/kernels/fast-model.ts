@@ -72,7 +72,7 @@ export async function withFastKernels(
   config: Config,
   options: FastModelOptions,
   build: (
-    o: Required<Omit<TransformerOptions, "weightRegion">> & TransformerOptions
+    o: Required<Pick<TransformerOptions, "alloc" | "kernels" | "quantKernels">> & TransformerOptions
   ) => Transformer | Promise<Transformer>
 ): Promise<{model: Transformer; fast: WasmKernels}> {
   const {threads = 1, spawn, canBlock, prefillRows = 1} = options;

@@ -1,28 +1,20 @@
-// llama.cpp's numerics for a GGUF model (--act ggml): every matrix product first converts its float32 input to the
-// weight type's vec_dot_type (src/formats/vec-dot.ts: fp16, bf16, Q8_0 as the x86 kernels round it, Q8_1, Q8_K), then
-// multiplies by the file's weights (dequantized exactly once at load). The sums are float32 in another order than
-// ggml's, which changes nothing beyond float32 noise; the one term the dequantized product does not have is Q4_1 /
-// Q5_1's m_w·s_x, where s_x = fp16(d·Σq) is a rounded block sum: it is added as m_w·(s_x − d_x·Σq_x) per block.
-// The embedding lookup and attention read float32 as llama.cpp's get_rows and F32 KV cache do.
+// llama.cpp's numerics (--act ggml, the quant providers' act mode "ggml"): every matrix product first converts its
+// float32 input to the weight type's vec_dot_type (src/formats/vec-dot.ts: fp16, bf16, Q8_0 as the x86 kernels round
+// it, Q8_1, Q8_K), then multiplies by the weights in whatever weight mode runs (dequantized floats, or the fused
+// kernels on the packed blocks). The sums are float32 in another order than ggml's, which changes nothing beyond
+// float32 noise; the one term the dequantized product does not have is Q4_1 / Q5_1's m_w·s_x, where s_x = fp16(d·Σq) is
+// a rounded block sum: it is added as m_w·(s_x − d_x·Σq_x) per block. The embedding lookup and attention read float32
+// as llama.cpp's get_rows and F32 KV cache do.
 import {f16Table} from "../formats/fp16.ts";
 import {MIN_TIMES_SUM_TYPES, VEC_DOT_CODECS} from "../formats/vec-dot.ts";
-import {layerViews, matrixShape, type MatrixHost, type MatrixProvider} from "../engine/matrices.ts";
-import type {LlamaTensorBytes} from "../model-files/gguf/index.ts";
-import {ggufTensorName, LINEAR_MATRICES, type LinearMatrix} from "../model-files/matrix-names.ts";
 import type {Codec} from "../formats/codec.ts";
 
-/** A weight matrix as the file stores it: its ggml type name and bytes (rows of blocks, row-major). */
-export interface FileMatrix {
-  type: string;
-  bytes: Uint8Array;
-}
-
-interface Entry {
-  w: Float32Array; // (d, n) the dequantized weights
-  d: number;
-  n: number;
-  act: Codec | null; // vec_dot_type codec, null for F32
-  mins: Float32Array | null; // (d, n/32) Q4_1/Q5_1 block minimums m_w
+/** How llama.cpp feeds one weight matrix (d, n): its input's vec_dot_type and, for Q4_1/Q5_1, the weight block mins. */
+export interface GgmlInput {
+  /** the vec_dot_type codec the input row is converted to */
+  act: Codec;
+  /** (d, n/32) Q4_1/Q5_1 block minimums m_w, else null */
+  mins: Float32Array | null;
 }
 
 const QK = 32;
@@ -40,81 +32,53 @@ function blockMins(bytes: Uint8Array, rows: number, cols: number): Float32Array 
   return mins;
 }
 
-/** Each matrix of a loaded GGUF as stored (a tied file's output is its token_embd). */
-export function ggufFileMatrices(file: LlamaTensorBytes): (name: LinearMatrix, layer: number) => FileMatrix {
-  return (name, layer) => {
-    const t = file.stored.get(name === "output" ? file.tensors.output.name : ggufTensorName(name, layer))!;
-    return {type: t.info.type.name, bytes: t.bytes};
-  };
+/**
+ * The input conversion of a (d, n) matrix stored as ggml `type` in `bytes` (rows of blocks), or null for F32 (its input
+ * stays float32). `label` names the matrix in the error for rows that are not whole activation blocks.
+ */
+export function ggmlInput(type: string, bytes: Uint8Array, d: number, n: number, label: string): GgmlInput | null {
+  const act = VEC_DOT_CODECS.get(type);
+  if (!act) return null;
+  if (n % act.blockSize !== 0)
+    throw new Error(`${label}: rows of ${n} are not whole ${act.name} blocks of ${act.blockSize}`);
+  return {act, mins: MIN_TIMES_SUM_TYPES.has(type) ? blockMins(bytes, d, n) : null};
 }
 
-/** The provider: `file(name, layer)` gives each matrix as stored (output: layer 0). */
-export function ggmlMatrices(
-  host: MatrixHost,
-  file: (name: LinearMatrix, layer: number) => FileMatrix
-): MatrixProvider {
-  const entries = new Map<string, Entry>();
-  let maxN = 0;
-  for (const name of LINEAR_MATRICES) {
-    const [d, n] = matrixShape(host.config, name);
-    maxN = Math.max(maxN, n);
-    layerViews(host, name).forEach((w, layer) => {
-      const stored = file(name, layer);
-      const act = VEC_DOT_CODECS.get(stored.type) ?? null;
-      if (act && n % act.blockSize !== 0)
-        throw new Error(`${name} of layer ${layer}: rows of ${n} are not whole ${act.name} blocks of ${act.blockSize}`);
-      const mins = MIN_TIMES_SUM_TYPES.has(stored.type) ? blockMins(stored.bytes, d, n) : null;
-      entries.set(`${name}:${layer}`, {w, d, n, act, mins});
-    });
-  }
+export interface GgmlConverter {
+  /** x[xo .. xo+n) -> (n,) the row as llama.cpp's kernel reads it (a view of scratch, valid until the next call) */
+  convert(input: GgmlInput, x: Float32Array, xo: number, n: number): Float32Array;
+  /** out[oo .. oo+d) += the m_w·s_x terms of the last converted row (Q4_1/Q5_1 only) */
+  addMins(input: GgmlInput, out: Float32Array, oo: number, d: number, n: number): void;
+}
+
+/** A converter for rows of up to maxN values; `floats` makes its (n,) row buffer (where the kernels read it best). */
+export function ggmlConverter(maxN: number, floats: (n: number) => Float32Array): GgmlConverter {
   const blocks = new Uint8Array(Math.ceil(maxN / QK) * 292); // the largest activation block per 32 values (Q8_K: 292 per 256)
-  const xr = new Float32Array(maxN); // (n,) one input row as the kernel reads it
+  const xr = floats(maxN); // (n,) one input row as the kernel reads it
   const corr = new Float32Array(Math.ceil(maxN / QK)); // (n/32,) s_x − d_x·Σq_x per Q8_1 block
   const f16 = f16Table();
-
-  /** x (n,) -> xr: the input row through the vec_dot_type; the Q8_1 sum corrections into corr */
-  const convert = (e: Entry, x: Float32Array, xo: number): Float32Array => {
-    const act = e.act!;
-    const nb = e.n / act.blockSize;
-    act.quantizeRef(blocks, 0, x, xo, nb);
-    act.dequantize(xr, 0, blocks, 0, nb);
-    if (e.mins)
-      for (let b = 0; b < nb; b++) {
-        const o = b * act.blockBytes; // block_q8_1: fp16 d | fp16 s | int8 qs[32]
-        let sum = 0;
-        for (let j = 0; j < QK; j++) sum += (blocks[o + 4 + j]! << 24) >> 24;
-        corr[b] = f16[blocks[o + 2]! | (blocks[o + 3]! << 8)]! - f16[blocks[o]! | (blocks[o + 1]! << 8)]! * sum;
-      }
-    return xr;
-  };
-  const addMinTerms = (e: Entry, out: Float32Array, oo: number) => {
-    const nb = e.n / QK;
-    for (let r = 0; r < e.d; r++) {
-      let s = 0;
-      for (let b = 0; b < nb; b++) s += e.mins![r * nb + b]! * corr[b]!;
-      out[oo + r] = out[oo + r]! + s;
-    }
-  };
-  const row = (name: LinearMatrix, layer: number, out: Float32Array, oo: number, x: Float32Array, xo: number) => {
-    const e = entries.get(`${name}:${layer}`)!;
-    const input = e.act ? convert(e, x, xo) : x.subarray(xo, xo + e.n);
-    host.kernels.matvec(oo === 0 && out.length === e.d ? out : out.subarray(oo, oo + e.d), input, e.w, e.n, e.d);
-    if (e.mins) addMinTerms(e, out, oo);
-  };
-  const {dim} = host.config;
-  const emb = host.weights.tokEmbeddings;
   return {
-    kind: "llama.cpp numerics (ggml vec_dot_type inputs)",
-    profiler: null,
-    matvec(out, x, name, layer) {
-      row(name, layer, out, 0, x, 0);
+    convert({act, mins}, x, xo, n) {
+      const nb = n / act.blockSize;
+      act.quantizeRef(blocks, 0, x, xo, nb);
+      act.dequantize(xr, 0, blocks, 0, nb);
+      if (mins)
+        for (let b = 0; b < nb; b++) {
+          const o = b * act.blockBytes; // block_q8_1: fp16 d | fp16 s | int8 qs[32]
+          let sum = 0;
+          for (let j = 0; j < QK; j++) sum += (blocks[o + 4 + j]! << 24) >> 24;
+          corr[b] = f16[blocks[o + 2]! | (blocks[o + 3]! << 8)]! - f16[blocks[o]! | (blocks[o + 1]! << 8)]! * sum;
+        }
+      return n === maxN ? xr : xr.subarray(0, n);
     },
-    matmul(out, x, T, name, layer) {
-      const [d, n] = matrixShape(host.config, name);
-      for (let t = 0; t < T; t++) row(name, layer, out, t * d, x, t * n);
-    },
-    embed(out, token) {
-      for (let j = 0; j < dim; j++) out[j] = emb[token * dim + j]!;
+    addMins({mins}, out, oo, d, n) {
+      if (!mins) return;
+      const nb = n / QK;
+      for (let r = 0; r < d; r++) {
+        let s = 0;
+        for (let b = 0; b < nb; b++) s += mins[r * nb + b]! * corr[b]!;
+        out[oo + r] = out[oo + r]! + s;
+      }
     }
   };
 }

@@ -1,6 +1,6 @@
 // The settings a quantized model runs with, each normalized from text with a clear error:
 //   weights: what get_w does on every forward (fp32 | dequant | cached | fused)
-//   act:     activation quantization before each matrix product (fp32 | q8_0)
+//   act:     activation quantization before each matrix product (fp32 | q8_0 | ggml)
 import {toQuantSpec, type QuantSpec} from "./spec.ts";
 import {keyword} from "../checks/keyword.ts";
 
@@ -12,8 +12,11 @@ export const WEIGHT_MODES = ["fp32", "dequant", "cached", "fused"] as const;
  */
 export type WeightMode = (typeof WEIGHT_MODES)[number];
 
-export const ACT_MODES = ["fp32", "q8_0"] as const;
-/** fp32: activations as they are; q8_0: the input vector quantized to Q8_0 once per matvec (ggml / runq.c). */
+export const ACT_MODES = ["fp32", "q8_0", "ggml"] as const;
+/**
+ * fp32: activations as they are; q8_0: the input vector quantized to Q8_0 once per matvec (runq.c); ggml: llama.cpp's
+ * numerics, each product's input converted to its ggml weight type's vec_dot_type (ggml-numerics.ts).
+ */
 export type ActMode = (typeof ACT_MODES)[number];
 
 export interface QuantSettingsSpec {

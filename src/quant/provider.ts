@@ -6,7 +6,19 @@
 // On a fast backend (host.quantKernels, host.weightRegion) fused mode runs the backend's kernels on copies of the
 // blocks placed in its memory, and the cached / dequant floats live in its region so its fp32 kernels read them.
 // A decode step in fp32, cached or fused mode allocates nothing (test/kernels/fast-model.test.ts counts).
-import {layerViews, matrixShape, type MatrixHost, type MatrixProvider} from "../engine/matrices.ts";
+// A GGUF model (host.file) starts "as in the file": each matrix in its stored type, run on the file's own blocks (no
+// copy; a model loaded packed has no float32 matrices at all). A matrix asked for in another type is quantized from the
+// dequantized file (re-quantizing: its reference is the dequantized file, not the original floats); one asked for in
+// its stored type keeps the file's blocks, as llama-quantize does. fp32 mode on a packed matrix runs the dequantized
+// file, made once. act "ggml" converts each product's input as llama.cpp does for the type the matrix runs in.
+import {
+  filePacked,
+  hasFloats,
+  layerViews,
+  matrixShape,
+  type MatrixHost,
+  type MatrixProvider
+} from "../engine/matrices.ts";
 import type {Profiler} from "../engine/profiler.ts";
 import type {Transformer} from "../engine/transformer.ts";
 import {setMatrices} from "../engine/transformer.ts";
@@ -22,10 +34,13 @@ import {
   type QuantizedMatrix
 } from "../formats/matrix.ts";
 import {toQuantSettings, type QuantSettings, type QuantSettingsSpec} from "./modes.ts";
+import {ggmlTypeOf} from "../formats/ggml-codecs.ts";
 import {toFormat} from "../formats/schemes.ts";
-import {MATRIX_NAMES, type LinearMatrix, type MatrixName} from "../model-files/matrix-names.ts";
+import {isLayerMatrix, MATRIX_NAMES, type LinearMatrix, type MatrixName} from "../model-files/matrix-names.ts";
+import {fileSpec} from "./file-spec.ts";
+import {ggmlConverter, ggmlInput, type GgmlConverter, type GgmlInput} from "./ggml-numerics.ts";
 import {concreteSpec} from "./presets/spec-plan.ts";
-import {checkSpecLayers, formatFor, formatQuantSpec, FP32} from "./spec.ts";
+import {checkSpecLayers, formatFor, formatOfGgmlType, formatQuantSpec, FP32, type QuantSpec} from "./spec.ts";
 
 /** One weight matrix under the current settings. */
 interface Entry {
@@ -33,12 +48,16 @@ interface Entry {
   layer: number;
   rows: number;
   cols: number;
-  /** (rows, cols) the float32 original (a view of the model's weights) */
-  fp32: Float32Array;
+  /** (rows, cols) the float32 original (a view of the model's weights), or null when the model keeps it packed */
+  fp32: Float32Array | null;
+  /** the file's blocks (a GGUF stored in a block type), or null */
+  stored: QuantizedMatrix | null;
   /** "fp32" or a canonical format */
   format: string;
   /** the packed matrix, or null when this matrix runs in float32 */
   packed: QuantizedMatrix | null;
+  /** act ggml: how its input is converted (null: float32), made on first use */
+  ggml?: GgmlInput | null;
 }
 
 export interface QuantCounters {
@@ -59,8 +78,13 @@ export interface QuantResidency {
   packedBytes: number;
   /** dequantized floats held by the cached mode */
   cachedFloatBytes: number;
-  /** the model's float32 weight matrices (always resident: they are the source every spec is quantized from) */
+  /**
+   * the model's float32 weight matrices (resident: the source every spec is quantized from); a GGUF model loaded
+   * packed has none for the matrices its file stores in a block type
+   */
   fp32Bytes: number;
+  /** the file's packed matrices the model holds (a GGUF model; shared with packedBytes where the spec runs them) */
+  fileBytes: number;
   /** bits per weight over all matrices under the spec (float32 matrices count 32) */
   bpw: number;
 }
@@ -79,6 +103,8 @@ export interface MatrixReport {
 
 export interface QuantMatrices extends MatrixProvider {
   readonly settings: QuantSettings;
+  /** the spec as reports show it: on a GGUF "as in the file: 13 × Q4_K, …", or what a spec re-quantizes from */
+  readonly specText: string;
   /** Changes spec, mode or activation setting; the next forward call uses them. Unchanged fields keep their values. */
   update(spec: QuantSettingsSpec): void;
   counters(): QuantCounters;
@@ -88,6 +114,9 @@ export interface QuantMatrices extends MatrixProvider {
   /** (rows, cols) what the model computes with for one matrix: its dequantized floats, or the fp32 original */
   effective(name: MatrixName, layer: number): Float32Array;
 }
+
+/** The spec format of a file's packed matrix (its codec is one of GGML_CODECS). */
+const storedFormat = (q: QuantizedMatrix) => formatOfGgmlType(ggmlTypeOf(q.codec)!);
 
 /** The counters in one Float64Array (slots below): a number field of a plain object may box every store of a float. */
 const COUNTER = {tokens: 0, products: 1, getWMs: 2, bytesDequantized: 3, bytesRead: 4} as const;
@@ -103,7 +132,14 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   const placed = new Map<QuantizedMatrix, QuantizedMatrix>();
   const actVectors = new Map<number, Q8Vector>();
   const actRows = new Map<number, Float32Array>();
-  let settings = toQuantSettings(spec);
+  /** the spec a GGUF model starts from: every matrix as stored (null: not a GGUF model) */
+  const asStored: QuantSpec | null = host.file ? fileSpec(host) : null;
+  const asStoredText = asStored && formatQuantSpec(asStored);
+  const withDefault = (s: QuantSettingsSpec): QuantSettingsSpec =>
+    s.quant === undefined && asStored ? {...s, quant: asStored} : s;
+  let settings = toQuantSettings(withDefault(spec));
+  /** act ggml: the input converter (made on first use, in the region) */
+  let converter: GgmlConverter | null = null;
   /** entries by matrix name, then layer (token_embd and output have layer 0 only) */
   let entries = {} as Record<MatrixName, Entry[]>;
   const counts = new Float64Array(5);
@@ -111,6 +147,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   let regionEpoch = -1;
   /** dequant mode on a fast backend: one matrix of floats in the region, rewritten by every call */
   let scratch: Float32Array | null = null;
+  const maxRowFloats = Math.max(config.dim, config.hiddenDim);
   const maxMatrixFloats = Math.max(
     ...MATRIX_NAMES.map((name) => {
       const [d, n] = matrixShape(config, name);
@@ -118,12 +155,22 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     })
   );
 
-  function packed(name: MatrixName, layer: number, format: string, w: Float32Array, rows: number, cols: number) {
+  /** The file's matrix dequantized: the float32 a packed GGUF matrix is re-quantized from (the model keeps none). */
+  function dequantizedFile(q: QuantizedMatrix): Float32Array {
+    const w = new Float32Array(q.rows * q.cols);
+    dequantizeMatrix(w, q);
+    return w;
+  }
+
+  function packed(name: MatrixName, layer: number, format: string, e: Entry) {
     // a shared classifier is the embedding table: one packed copy serves both when their formats agree
     const source = name === "output" && config.sharedClassifier ? "token_embd" : name;
     const id = `${source}.${layer}|${format}`;
     let q = packedStore.get(id);
-    if (!q) packedStore.set(id, (q = quantizeMatrix(toFormat(format).codec(rows, cols), w, rows, cols)));
+    if (!q) {
+      const w = e.fp32 ?? dequantizedFile(e.stored!);
+      packedStore.set(id, (q = quantizeMatrix(toFormat(format).codec(e.rows, e.cols), w, e.rows, e.cols)));
+    }
     return {id, q};
   }
 
@@ -133,18 +180,25 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     const spec = concreteSpec(settings.quant, config);
     const next = {} as Record<MatrixName, Entry[]>;
     const used = new Set<string>();
-    const add = (name: MatrixName, layer: number, w: Float32Array) => {
+    const add = (name: MatrixName, layer: number, w: Float32Array | null) => {
       const [rows, cols] = matrixShape(config, name);
       const format = settings.weights === "fp32" ? FP32 : formatFor(spec, name, layer);
-      let q: QuantizedMatrix | null = null;
-      if (format !== FP32) {
-        const p = packed(name, layer, format, w, rows, cols);
+      // a tied output is the embedding table: the same blocks, one object
+      const tied = name === "output" && config.sharedClassifier;
+      const stored = tied ? next.token_embd![0]!.stored : filePacked(host, name, layer);
+      const e: Entry = {name, layer, rows, cols, fp32: w, stored, format, packed: null};
+      if (format !== FP32 && stored && format === storedFormat(stored)) e.packed = stored;
+      else if (format !== FP32) {
+        const p = packed(name, layer, format, e);
         used.add(p.id);
-        q = p.q;
+        e.packed = p.q;
       }
-      (next[name] ??= [])[layer] = {name, layer, rows, cols, fp32: w, format, packed: q};
+      (next[name] ??= [])[layer] = e;
     };
-    for (const name of MATRIX_NAMES) layerViews(host, name).forEach((w, l) => add(name, l, w));
+    for (const name of MATRIX_NAMES) {
+      if (hasFloats(host, name)) layerViews(host, name).forEach((w, l) => add(name, l, w));
+      else for (let l = 0; l < (isLayerMatrix(name) ? config.nLayers : 1); l++) add(name, l, null);
+    }
     for (const id of packedStore.keys()) if (!used.has(id)) packedStore.delete(id);
     dropCopies();
     regionEpoch = -1;
@@ -156,7 +210,9 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     cache.clear();
     placed.clear();
     actVectors.clear();
+    actRows.clear();
     scratch = null;
+    converter = null;
   }
 
   /** Empties the region for this provider's copies unless it still holds them (another provider may have used it). */
@@ -186,13 +242,14 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   /** The float32 matrix the non-fused modes multiply with, dequantizing as the mode says. */
   function floats(e: Entry, profiler: Profiler | null): Float32Array {
     const q = e.packed;
-    if (!q) return e.fp32;
+    if (!q) return e.fp32 ?? cache.get(e.stored!) ?? dequantized(e, e.stored!, profiler);
     // the miss path is its own function: its closure would make every call here allocate a context
     return cache.get(q) ?? dequantized(e, q, profiler);
   }
 
   function dequantized(e: Entry, q: QuantizedMatrix, profiler: Profiler | null): Float32Array {
-    const cached = settings.weights === "cached";
+    // a float32 matrix of a packed model is the dequantized file, made once like the cached mode's floats
+    const cached = settings.weights === "cached" || !e.packed;
     const n = e.rows * e.cols;
     const layer = e.name === "output" ? -1 : e.layer;
     const w = timed(profiler, layer, () => {
@@ -223,6 +280,46 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     let v = actVectors.get(n);
     if (!v) actVectors.set(n, (v = createQ8Vector(n, regionFloats)));
     return v;
+  }
+
+  /**
+   * act ggml: how llama.cpp converts this matrix's input, for the type it runs in: its packed format, else the file's
+   * stored type (a float32 matrix of a GGUF runs the dequantized file), else none.
+   */
+  function ggmlOf(e: Entry): GgmlInput | null {
+    if (e.ggml !== undefined) return e.ggml;
+    const q = e.packed ?? e.stored;
+    const label = `${e.name} of layer ${e.layer}`;
+    if (!q) return (e.ggml = null);
+    const type = ggmlTypeOf(q.codec);
+    if (!type || q.flat)
+      throw new Error(
+        `invalid act: ggml needs ggml block types (llama.cpp's numerics are defined per GGUF type); ${label} is ${e.format}${q.flat ? ", a simulated K-quant" : ""}`
+      );
+    return (e.ggml = ggmlInput(type, q.data, e.rows, e.cols, label));
+  }
+
+  /** act ggml: X (T, n) @ W -> out (T, d), one row at a time, each input converted as llama.cpp converts it. */
+  function ggmlProduct(
+    e: Entry,
+    out: Float32Array,
+    x: Float32Array,
+    T: number,
+    fused: QuantizedMatrix | null,
+    profiler: Profiler | null
+  ) {
+    const d = e.rows;
+    const n = e.cols;
+    const input = ggmlOf(e);
+    const w = fused ? null : floats(e, profiler);
+    converter ??= ggmlConverter(maxRowFloats, regionFloats);
+    for (let t = 0; t < T; t++) {
+      const xt = input ? converter.convert(input, x, t * n, n) : x.subarray(t * n, (t + 1) * n);
+      const ot = T === 1 ? out : out.subarray(t * d, (t + 1) * d);
+      if (fused) kernels.matvecQuant(ot, xt, fused);
+      else host.kernels.matvec(ot, xt, w!, n, d);
+      if (input) converter.addMins(input, ot, 0, d, n);
+    }
   }
 
   /** X (T, n) as the non-fused kernels see it: quantized to Q8_0 per row when act = q8_0 and the matrix is quantized. */
@@ -258,6 +355,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       const bytes = quantizedBytes(q) * T;
       counts[COUNTER.bytesRead] += bytes;
       this.profiler?.addBytes("matmul", bookLayer, bytes);
+      if (settings.act === "ggml") return ggmlProduct(e, out, x, T, q, this.profiler);
       const q8 = settings.act === "q8_0";
       if (T === 1) {
         if (q8) kernels.matvecQuantQ8(out, x, q);
@@ -272,12 +370,21 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       }
       return;
     }
-    const w = floats(e, this.profiler);
     counts[COUNTER.bytesRead] += 4 * d * n * T;
     this.profiler?.addBytes("matmul", bookLayer, 4 * d * n * T);
+    if (settings.act === "ggml") return ggmlProduct(e, out, x, T, null, this.profiler);
+    const w = floats(e, this.profiler);
     const xs = activations(e, x, T);
     if (T === 1) host.kernels.matvec(out, xs, w, n, d);
     else host.kernels.matmul(out, xs, w, T, n, d);
+  }
+
+  /** The spec for reports: a GGUF's own types "as in the file: …"; another spec on a GGUF says what it re-quantizes. */
+  function describeSpec(spec: QuantSpec): string {
+    const text = formatQuantSpec(spec);
+    if (!host.file) return text;
+    if (text === asStoredText) return asInFileText(host.file.summary);
+    return `${text} (re-quantized from the dequantized file: ${host.file.summary})`;
   }
 
   /** Every entry in MATRIX_NAMES order (the embedding table first), by layer. */
@@ -286,10 +393,15 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   const provider: QuantMatrices = {
     get kind() {
       const act = settings.act === "fp32" ? "" : ` act ${settings.act}`;
-      return settings.weights === "fp32" ? "fp32" : `${formatQuantSpec(settings.quant)} ${settings.weights}${act}`;
+      if (settings.weights === "fp32")
+        return host.file ? `fp32 (the dequantized file: ${host.file.summary})${act}` : "fp32";
+      return `${describeSpec(settings.quant)} ${settings.weights}${act}`;
     },
     get settings() {
       return settings;
+    },
+    get specText() {
+      return describeSpec(settings.quant);
     },
     profiler: null,
     matvec(out, x, name, layer) {
@@ -342,12 +454,14 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       let cachedFloatBytes = 0;
       for (const w of cache.values()) cachedFloatBytes += w.byteLength;
       let fp32Bytes = 0;
+      let fileBytes = 0;
       let bits = 0;
       let weights = 0;
       const seen = new Set<QuantizedMatrix>();
       for (const e of allEntries()) {
         const shared = e.name === "output" && config.sharedClassifier;
-        if (!shared) fp32Bytes += 4 * e.rows * e.cols;
+        if (!shared && e.fp32) fp32Bytes += 4 * e.rows * e.cols;
+        if (!shared && e.stored && !e.fp32) fileBytes += quantizedBytes(e.stored);
         if (e.packed && !seen.has(e.packed)) {
           seen.add(e.packed);
           packedBytes += quantizedBytes(e.packed);
@@ -357,7 +471,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
           weights += e.rows * e.cols;
         }
       }
-      return {packedBytes, cachedFloatBytes, fp32Bytes, bpw: bits / weights};
+      return {packedBytes, cachedFloatBytes, fp32Bytes, fileBytes, bpw: bits / weights};
     },
     report() {
       return allEntries().map((e) => ({
@@ -373,13 +487,16 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     },
     effective(name, layer) {
       const e = entries[name][layer]!;
-      if (!e.packed) return e.fp32;
-      const out = new Float32Array(e.rows * e.cols);
-      dequantizeMatrix(out, e.packed);
-      return out;
+      if (!e.packed) return e.fp32 ?? dequantizedFile(e.stored!);
+      return dequantizedFile(e.packed);
     }
   };
   return provider;
+}
+
+/** How a GGUF model's own spec is reported: "as in the file: 13 × Q4_K, 3 × Q6_K, 5 × F32". */
+export function asInFileText(summary: string): string {
+  return `as in the file: ${summary}`;
 }
 
 /**

@@ -77,9 +77,40 @@ describeWithFixtures("gguf", "glassbox on GGUF files and Hugging Face folders", 
     ).toBeGreaterThan(LOGITS_ATOL);
     const builtIn = glassbox("generate", "--act", "ggml", "--tokens", "1,2");
     expect(builtIn.stderr).toMatch(/invalid act: ggml needs a GGUF model/);
+  }, 180_000);
+
+  it("generate on a quantized GGUF reports its spec as in the file; --quant on it says it re-quantizes", () => {
+    const {tokens} = reference("gguf", "rand-256.q4_k_m");
+    const model = fixturePath("gguf", "rand-256.q4_k_m.gguf");
+    // the fused kernels on the file's packed blocks under llama.cpp's numerics, reported as what runs
+    {
+      const json = glassbox(
+        "generate",
+        "--model",
+        model,
+        "--tokens",
+        tokens.slice(0, 4).join(","),
+        "--act",
+        "ggml",
+        "--weights",
+        "fused",
+        "--json"
+      );
+      expect(json.status, json.stderr).toBe(0);
+      const spec = `as in the file: 13 × Q4_K, 3 × Q6_K, 5 × F32 fused act ggml`;
+      expect(JSON.parse(json.stdout).matrices).toBe(spec);
+      expect(json.stderr).toContain(`note: weights ${spec}`);
+    }
+    // re-quantizing a quantized file is allowed, and says what its reference is
     const both = glassbox("generate", "--model", model, "--act", "ggml", "--quant", "q8_0", "--tokens", "1,2");
-    expect(both.stderr).toMatch(/invalid act: ggml runs the file's own tensor types; drop --quant/);
-  });
+    expect(both.status, both.stderr).toBe(0);
+    expect(both.stderr).toMatch(
+      /q8_0 \(re-quantized from the dequantized file: 13 × Q4_K, 3 × Q6_K, 5 × F32\) cached act ggml/
+    );
+    expect(both.stderr).toMatch(
+      /re-quantizing an already quantized file: the reference for this spec is the dequantized file/
+    );
+  }, 240_000);
 
   it("generate --prompt on a GGUF tokenizes with the file's vocabulary: the same greedy text as the llama2.c files", () => {
     const prompt = ["--prompt", "Once upon a time", "--temperature", "0", "--steps", "40"];

@@ -3,10 +3,13 @@
 // (the first position where the fixture's own NumPy emulation is off by more than FLIP_AT: one q, one fp16 d or one
 // Q8_1 sum landed on the other side). After it the difference is printed, not asserted. F16 weights take fp16 inputs,
 // whose roundings flip already at position 1 (README): those are held to the README's measured emulation error.
+// Every weight mode that reads the file's types is held to the same bounds: the model loaded packed (no float32 copy),
+// its matrices dequantized every step, dequantized once, or run by the fused kernels on the file's blocks.
 import {expect, it} from "vitest";
-import {loadGgufModel, prefill, setMatrices} from "../../src/engine/index.ts";
+import {loadGgufModel, prefill} from "../../src/engine/index.ts";
 import {openFileSource} from "../../src/model-files/gguf/source.node.ts";
-import {ggmlMatrices, ggufFileMatrices} from "../../src/quant/ggml-numerics.ts";
+import type {WeightMode} from "../../src/quant/modes.ts";
+import {quantMatrices} from "../../src/quant/provider.ts";
 import {expectClose, maxAbsDiff} from "../helpers/expect-close.ts";
 import {describeWithFixtures, fixturePath, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
 
@@ -44,11 +47,17 @@ const FILES = [
   "rand-256-rope-llama3.q8_0"
 ];
 
-async function run(stem: string, ggml: boolean) {
+/** the weight modes that run the file's own types */
+const MODES: WeightMode[] = ["dequant", "cached", "fused"];
+
+async function run(stem: string, ggml: boolean, weights: WeightMode = "cached") {
   const source = await openFileSource(fixturePath("gguf", `${stem}.gguf`));
   try {
-    const {model, file, types} = await loadGgufModel(source);
-    if (ggml) setMatrices(model, ggmlMatrices(model, ggufFileMatrices(file)));
+    const act = ggml ? "ggml" : "fp32";
+    const {model, types} = await loadGgufModel(source, {
+      packed: true,
+      matrices: (host) => quantMatrices(host, {weights, act})
+    });
     const json = readFixtureJson<FixtureJson>("gguf", `${stem}.json`);
     const out = prefill(model, json.token_ids);
     return {out, json, ref: readFixtureF32("gguf", `${stem}.logits.f32`), V: json.logits_shape[1], types};
@@ -57,39 +66,41 @@ async function run(stem: string, ggml: boolean) {
   }
 }
 
-describeWithFixtures("gguf", "ggmlMatrices: llama.cpp's numerics on its own files", () => {
+describeWithFixtures("gguf", "act ggml: llama.cpp's numerics on its own files, in every weight mode", () => {
   for (const stem of FILES)
-    it(`${stem}: within MAX_ERR of llama.cpp up to the first rounding flip`, async () => {
-      const {out, json, ref, V, types} = await run(stem, true);
-      const n = json.token_ids.length;
-      const emulation = json.numpy_check_activation_quant!.max_abs_diff_per_position;
-      const flip = emulation.findIndex((d) => d > FLIP_AT);
-      let clean = flip < 0 ? n : flip;
-      if (types.includes("F16")) {
-        const ours = Array.from({length: n}, (_, p) =>
-          maxAbsDiff(out.subarray(p * V, (p + 1) * V), ref.subarray(p * V, (p + 1) * V))
-        ).findIndex((d) => d > MAX_ERR);
-        clean = Math.min(clean, ours < 0 ? n : ours);
-        expect(clean, `${stem}: leading positions within MAX_ERR`).toBeGreaterThanOrEqual(MIN_CLEAN_WITH_F16);
-      }
-      for (let p = 0; p < clean; p++)
-        expectClose(
-          out.subarray(p * V, (p + 1) * V),
-          ref.subarray(p * V, (p + 1) * V),
-          {atol: MAX_ERR},
-          `${stem} pos ${p}`
+    for (const mode of MODES)
+      it(`${stem} ${mode}: within MAX_ERR of llama.cpp up to the first rounding flip`, async () => {
+        const {out, json, ref, V, types} = await run(stem, true, mode);
+        const n = json.token_ids.length;
+        const emulation = json.numpy_check_activation_quant!.max_abs_diff_per_position;
+        const flip = emulation.findIndex((d) => d > FLIP_AT);
+        let clean = flip < 0 ? n : flip;
+        if (types.includes("F16")) {
+          const ours = Array.from({length: n}, (_, p) =>
+            maxAbsDiff(out.subarray(p * V, (p + 1) * V), ref.subarray(p * V, (p + 1) * V))
+          ).findIndex((d) => d > MAX_ERR);
+          clean = Math.min(clean, ours < 0 ? n : ours);
+          expect(clean, `${stem}: leading positions within MAX_ERR`).toBeGreaterThanOrEqual(MIN_CLEAN_WITH_F16);
+        }
+        for (let p = 0; p < clean; p++)
+          expectClose(
+            out.subarray(p * V, (p + 1) * V),
+            ref.subarray(p * V, (p + 1) * V),
+            {atol: MAX_ERR},
+            `${stem} pos ${p}`
+          );
+        const after = clean < json.token_ids.length ? maxAbsDiff(out.subarray(clean * V), ref.subarray(clean * V)) : 0;
+        console.log(
+          `${stem} --act ggml --weights ${mode}: positions 0..${clean - 1} within ${MAX_ERR}` +
+            (clean < json.token_ids.length ? `; from the flip at ${clean}: max |Δ| ${after.toExponential(2)}` : "")
         );
-      const after = clean < json.token_ids.length ? maxAbsDiff(out.subarray(clean * V), ref.subarray(clean * V)) : 0;
-      console.log(
-        `${stem} --act ggml: positions 0..${clean - 1} within ${MAX_ERR}` +
-          (clean < json.token_ids.length ? `; from the flip at ${clean}: max |Δ| ${after.toExponential(2)}` : "")
-      );
-    });
+      });
 
-  it("rand-256.f16: within the README's fp16 emulation error at every position", async () => {
-    const {out, ref} = await run("rand-256.f16", true);
-    expectClose(out, ref, {atol: MAX_ERR_F16}, "rand-256.f16");
-  });
+  for (const mode of MODES)
+    it(`rand-256.f16 ${mode}: within the README's fp16 emulation error at every position`, async () => {
+      const {out, ref} = await run("rand-256.f16", true, mode);
+      expectClose(out, ref, {atol: MAX_ERR_F16}, `rand-256.f16 ${mode}`);
+    });
 
   it("without the conversion (float32 inputs) the same files are far from llama.cpp: the test can fail", async () => {
     const {out, ref, V} = await run("rand-256.q4_1", false);

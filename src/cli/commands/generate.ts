@@ -71,7 +71,7 @@ export const generateCommand: Command = {
     const running = await loadModelFor(options);
     const {model} = running;
     try {
-      applyNumerics(running, options);
+      for (const line of applyNumerics(running, options)) io.err(line);
       for (const line of simulatedNoteLines(model.config, options.quant)) io.err(line);
       const {seqLen, vocabSize} = model.config;
       const chat = chatMessages(raw);

@@ -20,6 +20,7 @@ import {runWithCache} from "../../engine/hooks/run.ts";
 import type {TextCodec} from "../../tokenizers/text.ts";
 import {setProfiler, type Transformer} from "../../engine/transformer.ts";
 import {toQuantSettings} from "../../quant/modes.ts";
+import type {QuantMatrices} from "../../quant/provider.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
 import {fitToContext} from "../context.ts";
@@ -134,7 +135,8 @@ export const traceCommand: Command = {
           throw new Error(`invalid layers: ${l} (the model has ${config.nLayers} layers: 0..${config.nLayers - 1})`);
       }
       const settings = quant ? toQuantSettings(quant) : null;
-      applyNumerics(running, options);
+      for (const line of applyNumerics(running, options)) io.err(line);
+      const ggufQuant = model.matrices as QuantMatrices; // a GGUF always runs on a quant provider (load-model.ts)
       for (const line of simulatedNoteLines(config, quant)) io.err(line);
       const prompt = options.tokens ?? requireText(running, "--prompt").encode(options.prompt ?? "");
       const fallback = options.tokens ? prompt.length : DEFAULT_STEPS;
@@ -150,8 +152,8 @@ export const traceCommand: Command = {
 
       const run: RunInfo = {
         model: {name: options.model ? basename(options.model) : "built-in default", config: {...config}},
-        quant: options.ggmlNumerics
-          ? {quant: `as in the file (${running.source})`, weights: "dequant", act: "ggml"}
+        quant: running.gguf
+          ? {quant: ggufQuant.specText, weights: ggufQuant.settings.weights, act: ggufQuant.settings.act}
           : settings && {quant: formatQuantSpec(settings.quant), weights: settings.weights, act: settings.act},
         seed: options.temperature > 0 ? options.seed : null
       };
