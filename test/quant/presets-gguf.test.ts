@@ -1,34 +1,33 @@
 // The strongest check there is: llama-quantize's own files. Quantizing rand-256.f32.gguf with each preset gives the
 // file llama-quantize wrote, byte for byte (metadata, tensor infos, padding and tensor data).
-import {createHash} from "node:crypto";
 import {expect, it} from "vitest";
-import {bytesSource, ggufBytes, readGguf, readTensorBytes, type GgufFile} from "../../src/model-files/gguf/index.ts";
+import {bytesSource, ggufBytes} from "../../src/model-files/gguf/index.ts";
 import {quantizeGguf} from "../../src/quant/presets/index.ts";
 import {describeWithFixtures, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
-
-const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
-const PRESETS = ["Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "IQ4_NL", "Q4_K_M", "Q6_K", "F16", "BF16"];
-
-interface FixtureJson {
-  sha256: string;
-  tensors: {name: string; type: string; ne: number[]; bytes: number}[];
-}
-
-async function tensorsOf(bytes: Uint8Array): Promise<[GgufFile, Map<string, Uint8Array>]> {
-  const source = bytesSource(bytes);
-  const gguf = await readGguf(source);
-  const data = new Map<string, Uint8Array>();
-  for (const t of gguf.tensors) data.set(t.name, await readTensorBytes(source, t));
-  return [gguf, data];
-}
+import {ggufTensors as tensorsOf, presetFixtures, sha256, type PresetFixtureJson} from "../helpers/gguf-fixtures.ts";
 
 describeWithFixtures("gguf", "quantizeGguf(rand-256.f32.gguf, preset) against llama-quantize's files", () => {
   const input = readFixture("gguf", "rand-256.f32.gguf");
 
-  for (const preset of PRESETS) {
+  it("every preset llama-quantize wrote a file for is checked", () => {
+    expect(presetFixtures()).toEqual([
+      "BF16",
+      "F16",
+      "IQ4_NL",
+      "Q4_0",
+      "Q4_1",
+      "Q4_K_M",
+      "Q5_0",
+      "Q5_1",
+      "Q6_K",
+      "Q8_0"
+    ]);
+  });
+
+  for (const preset of presetFixtures()) {
     it(`${preset}: the same file, byte for byte, and the .json's per-tensor types`, async () => {
       const q = await quantizeGguf(bytesSource(input, "rand-256.f32.gguf"), preset);
-      const json = readFixtureJson<FixtureJson>("gguf", `rand-256.${preset.toLowerCase()}.json`);
+      const json = readFixtureJson<PresetFixtureJson>("gguf", `rand-256.${preset.toLowerCase()}.json`);
       expect(q.plan.map((p) => [p.name, p.type, p.bytes])).toEqual(json.tensors.map((t) => [t.name, t.type, t.bytes]));
       const written = ggufBytes(q.out);
       const [, ours] = await tensorsOf(written);

@@ -1,4 +1,5 @@
 // glassbox quantize --format SPEC --in x.f32 [--row N] --out blocks.bin [--dequant y.f32] [--json]
+// (glassbox quantize --model in.gguf --preset P … quantizes a model as llama-quantize does: ./quantize-model.ts)
 // Quantizes little-endian float32 values laid out as rows of N (default: the whole input as one row) and writes the
 // packed bytes exactly as the format lays them out (the format's header, then each row's blocks), followed by the
 // float32 values of each row that no whole block covers (rows × (N mod block size), row-major; none when the block
@@ -14,6 +15,7 @@ import {SCHEMES, toFormat} from "../../formats/schemes.ts";
 import type {Command} from "../command.ts";
 import {toInt} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";
+import {QUANTIZE_MODEL_OPTIONS, quantizeModel, quantizesModel} from "./quantize-model.ts";
 
 function required(value: string | boolean | undefined, name: string, arg: string): string {
   if (typeof value !== "string") throw new Error(`invalid ${name}: missing (--${name} ${arg})`);
@@ -35,7 +37,9 @@ async function readF32File(path: string): Promise<Float32Array> {
 
 export const quantizeCommand: Command = {
   name: "quantize",
-  summary: "quantize float32 values to a format's packed bytes (and back), with the error it costs",
+  summary:
+    "quantize float32 values to a format's packed bytes (and back), with the error it costs; or a GGUF model with " +
+    "llama-quantize's presets (--model, --preset)",
   modelOptions: false,
   options: [
     {
@@ -49,9 +53,11 @@ export const quantizeCommand: Command = {
     {name: "row", type: "int", arg: "N", help: "values per row (default: the whole input is one row)"},
     {name: "out", type: "string", arg: "FILE", help: "packed bytes: header, blocks of each row, then float32 tails"},
     {name: "dequant", type: "string", arg: "FILE", help: "also write the dequantized values as float32"},
-    {name: "json", type: "boolean", help: "print one JSON object"}
+    {name: "json", type: "boolean", help: "print one JSON object"},
+    ...QUANTIZE_MODEL_OPTIONS
   ],
   async run(raw, io) {
+    if (quantizesModel(raw)) return quantizeModel(raw, io);
     const format = toFormat(required(raw.format, "format", "SPEC"));
     const out = required(raw.out, "out", "FILE");
     refuseSameFile({in: raw.in}, {out, dequant: raw.dequant});

@@ -5,7 +5,8 @@
 //
 // The file comes out as a list of parts (the header, then each tensor's bytes and padding) whose concatenation is the
 // file, so a multi-hundred-megabyte model is never copied into one buffer: Node writes the parts in turn, a browser
-// makes a Blob of them. Everything is checked first, each problem a GgufError naming the key or tensor.
+// makes a Blob of them. ggufParts makes each tensor's bytes only when it is written (lazy tensors), so a model need
+// never be held whole. Everything is checked first, each problem a GgufError naming the key or tensor.
 import {GgufError} from "./errors.ts";
 import {ggmlTypeByName} from "./ggml-types.ts";
 import {GGUF_VALUE_TYPES, type GgufArray, type GgufValue, type GgufValueType} from "./metadata.ts";
@@ -38,8 +39,53 @@ export interface GgufOut {
 const MAX_NAME_BYTES = 63;
 const encoder = new TextEncoder();
 
+/** A tensor whose bytes are made when the writer reaches it (a model too large to hold quantized at once). */
+export interface GgufLazyTensor {
+  readonly name: string;
+  readonly type: string;
+  readonly shape: readonly number[];
+  /** the tensor's bytes in that type, asked for once, in the written order */
+  data(): Uint8Array | Promise<Uint8Array>;
+}
+
+export interface GgufLazyOut {
+  readonly metadata: readonly GgufOutEntry[];
+  readonly tensors: readonly GgufLazyTensor[];
+}
+
 /** The file as parts to write in order (header, then per tensor its bytes and padding). */
 export function encodeGguf(file: GgufOut, name = "out.gguf"): Uint8Array[] {
+  const {header, padding} = ggufHeader(file, name);
+  const parts = [header];
+  file.tensors.forEach((t, i) => {
+    checkData(t, t.data, name);
+    parts.push(t.data);
+    if (padding[i]) parts.push(new Uint8Array(padding[i]));
+  });
+  return parts;
+}
+
+/**
+ * The same parts, each tensor's bytes made only when the previous part has been taken: the header (everything
+ * checked but the tensors' bytes), then per tensor its bytes (checked against its shape and type) and padding.
+ */
+export async function* ggufParts(file: GgufLazyOut, name = "out.gguf"): AsyncGenerator<Uint8Array> {
+  const {header, padding} = ggufHeader(file, name);
+  yield header;
+  for (let i = 0; i < file.tensors.length; i++) {
+    const t = file.tensors[i]!;
+    const data = await t.data();
+    checkData(t, data, name);
+    yield data;
+    if (padding[i]) yield new Uint8Array(padding[i]);
+  }
+}
+
+/** Header, metadata, tensor infos and the padding to the data; the padding after each tensor's bytes. */
+function ggufHeader(
+  file: {metadata: readonly GgufOutEntry[]; tensors: readonly Omit<GgufOutTensor, "data">[]},
+  name: string
+): {header: Uint8Array; padding: number[]} {
   const fail = (subject: string, problem: string) => new GgufError(name, undefined, subject, problem);
   const alignment = alignmentOf(file.metadata, fail);
   const w = new ByteWriter();
@@ -65,23 +111,18 @@ export function encodeGguf(file: GgufOut, name = "out.gguf"): Uint8Array[] {
     names.add(t.name);
     if (encoder.encode(t.name).byteLength > MAX_NAME_BYTES)
       throw fail(subject, `name is longer than ggml's ${MAX_NAME_BYTES} bytes`);
-    checkTensor(t, subject, fail);
+    const size = checkTensor(t, subject, fail);
     w.string(t.name);
     w.u32(t.shape.length);
     for (const ne of t.shape) w.u64(BigInt(ne));
     w.i32(ggmlTypeByName(t.type)!.id);
     w.u64(BigInt(offset));
-    const padded = alignUp(t.data.byteLength, alignment);
-    padding.push(padded - t.data.byteLength);
+    const padded = alignUp(size, alignment);
+    padding.push(padded - size);
     offset += padded;
   }
   w.zeros(alignUp(w.length, alignment) - w.length);
-  const parts = [w.result()];
-  file.tensors.forEach((t, i) => {
-    parts.push(t.data);
-    if (padding[i]) parts.push(new Uint8Array(padding[i]));
-  });
-  return parts;
+  return {header: w.result(), padding};
 }
 
 /** The whole file in one buffer (small files, tests). */
@@ -111,7 +152,8 @@ function alignmentOf(metadata: readonly GgufOutEntry[], fail: Fail): number {
   return a;
 }
 
-function checkTensor(t: GgufOutTensor, subject: string, fail: Fail): void {
+/** Checks a tensor's type and shape; returns its size in bytes. */
+function checkTensor(t: Omit<GgufOutTensor, "data">, subject: string, fail: Fail): number {
   const type = ggmlTypeByName(t.type);
   if (!type) throw fail(subject, `has unknown ggml type ${t.type}`);
   if (t.shape.length < 1 || t.shape.length > MAX_DIMS)
@@ -121,10 +163,25 @@ function checkTensor(t: GgufOutTensor, subject: string, fail: Fail): void {
   const row = t.shape[0]!;
   if (row % type.blockSize !== 0)
     throw fail(subject, `rows of ${row} values are not a multiple of ${type.name}'s block of ${type.blockSize}`);
+  return byteSize(t);
+}
+
+function byteSize(t: Omit<GgufOutTensor, "data">): number {
+  const {blockSize, typeSize} = ggmlTypeByName(t.type)!;
   const rows = t.shape.slice(1).reduce((a, b) => a * b, 1);
-  const size = rows * (row / type.blockSize) * type.typeSize;
-  if (t.data.byteLength !== size)
-    throw fail(subject, `has ${t.data.byteLength} bytes; [${t.shape.join(", ")}] of ${type.name} takes ${size}`);
+  return rows * (t.shape[0]! / blockSize) * typeSize;
+}
+
+/** A tensor's bytes against its (already checked) type and shape. */
+function checkData(t: Omit<GgufOutTensor, "data">, data: Uint8Array, name: string): void {
+  const size = byteSize(t);
+  if (data.byteLength !== size)
+    throw new GgufError(
+      name,
+      undefined,
+      `tensor "${t.name}"`,
+      `has ${data.byteLength} bytes; [${t.shape.join(", ")}] of ${t.type} takes ${size}`
+    );
 }
 
 type Scalar = {bytes: number; set: (v: DataView, o: number, x: number | bigint) => void};

@@ -17,6 +17,8 @@ export {
   QUANTIZATION_VERSION,
   presetModelOf,
   quantizeGguf,
+  quantizeGgufStream,
   quantizedMetadata,
-  type QuantizedGguf
+  type QuantizedGguf,
+  type QuantizedGgufStream
 } from "./quantize-gguf.ts";

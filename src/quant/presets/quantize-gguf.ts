@@ -9,25 +9,36 @@ import {
   readTensorBytes,
   type ByteSource,
   type GgufFile,
+  type GgufLazyOut,
+  type GgufLazyTensor,
   type GgufOut,
-  type GgufOutEntry,
-  type GgufOutTensor
+  type GgufOutEntry
 } from "../../model-files/gguf/index.ts";
+import {toQuantSpec, type QuantSpec} from "../spec.ts";
 import {decodeTensor, encodeTensor} from "./ggml-codecs.ts";
 import {toPreset, type Preset} from "./presets.ts";
-import {resolvePreset, type PresetModel, type TensorPlan} from "./resolve.ts";
+import type {PresetModel} from "./resolve.ts";
+import {planSpec, type SpecTensor} from "./spec-plan.ts";
 
 /** ggml's GGML_QNT_VERSION at c392e5094 */
 export const QUANTIZATION_VERSION = 2;
 
+const FLOAT_TYPES = ["F32", "F16", "BF16"];
 const DROPPED_KEYS = new Set(["split.no", "split.count", "split.tensors.count"]);
 
 export interface QuantizedGguf {
   readonly preset: Preset;
   /** per tensor, in the written order: its type and why */
-  readonly plan: readonly TensorPlan[];
+  readonly plan: readonly SpecTensor[];
   /** ready for encodeGguf */
   readonly out: GgufOut;
+}
+
+/** The same, each tensor quantized only when the writer asks for its bytes (ggufParts, writeGgufFile). */
+export interface QuantizedGgufStream {
+  readonly preset: Preset;
+  readonly plan: readonly SpecTensor[];
+  readonly out: GgufLazyOut;
 }
 
 /** What the preset rules need from a GGUF file: its tensors and the layer and head counts. */
@@ -59,24 +70,62 @@ export function quantizedMetadata(entries: readonly GgufOutEntry[], preset: Pres
   ];
 }
 
-export async function quantizeGguf(source: ByteSource, presetText: string | Preset): Promise<QuantizedGguf> {
-  const preset = typeof presetText === "string" ? toPreset(presetText) : presetText;
+/**
+ * The file quantized with a preset ("Q4_K_M") or a preset spec with overrides ("preset=Q4_K_M,attn_v=q8_0", each
+ * override through llama-quantize's block-fit fallback), tensors made on demand; general.file_type is the preset's.
+ */
+export async function quantizeGgufStream(
+  source: ByteSource,
+  presetOrSpec: string | Preset | QuantSpec
+): Promise<QuantizedGgufStream> {
+  const spec = toPresetSpec(presetOrSpec);
+  const preset = toPreset(spec.preset!);
   const gguf = await readGguf(source);
-  const plan = resolvePreset(presetModelOf(gguf), preset);
-  const tensors: GgufOutTensor[] = [];
-  for (const p of plan) {
-    const info = gguf.tensor(p.name)!;
-    const stored = await readTensorBytes(source, info);
-    let data: Uint8Array;
-    if (p.type === p.from) data = stored;
-    else if (p.from === "F32" || p.from === "F16" || p.from === "BF16")
-      data = encodeTensor(p.type, decodeTensor(p.from, stored, info.count));
-    else
+  const plan = planSpec(spec, presetModelOf(gguf));
+  const tensors = plan.map((p): GgufLazyTensor => {
+    const type = p.type!;
+    if (type !== p.from && !FLOAT_TYPES.includes(p.from))
       throw new Error(
-        `${source.name}: tensor "${p.name}" is already ${p.from}; requantizing to ${p.type} is refused (as by ` +
+        `${source.name}: tensor "${p.name}" is already ${p.from}; requantizing to ${type} is refused (as by ` +
           `llama-quantize without --allow-requantize): quantize the F32, F16 or BF16 model instead`
       );
-    tensors.push({name: p.name, type: p.type, shape: p.shape, data});
-  }
+    return {name: p.name, type, shape: p.shape, data: () => quantizedTensor(source, gguf, p.name, p.from, type)};
+  });
   return {preset, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
+}
+
+/** quantizeGgufStream with every tensor in memory (small models, tests, a browser download). */
+export async function quantizeGguf(
+  source: ByteSource,
+  presetOrSpec: string | Preset | QuantSpec
+): Promise<QuantizedGguf> {
+  const q = await quantizeGgufStream(source, presetOrSpec);
+  const tensors = [];
+  for (const t of q.out.tensors) tensors.push({name: t.name, type: t.type, shape: t.shape, data: await t.data()});
+  return {preset: q.preset, plan: q.plan, out: {metadata: q.out.metadata, tensors}};
+}
+
+/** A preset name is the spec preset=<name>; a spec must be a preset spec (a plain format has no file type). */
+function toPresetSpec(presetOrSpec: string | Preset | QuantSpec): QuantSpec {
+  if (typeof presetOrSpec === "object" && "ftype" in presetOrSpec) return toQuantSpec(`preset=${presetOrSpec.name}`);
+  if (typeof presetOrSpec === "string" && !presetOrSpec.includes("=")) return toQuantSpec(`preset=${presetOrSpec}`);
+  const spec = toQuantSpec(presetOrSpec);
+  if (spec.preset === undefined)
+    throw new Error(
+      `invalid quant spec: ${typeof presetOrSpec === "string" ? presetOrSpec : spec.base} (a GGUF file is written ` +
+        "from a preset: preset=Q4_K_M[,target=type…])"
+    );
+  return spec;
+}
+
+async function quantizedTensor(
+  source: ByteSource,
+  gguf: GgufFile,
+  name: string,
+  from: string,
+  type: string
+): Promise<Uint8Array> {
+  const info = gguf.tensor(name)!;
+  const stored = await readTensorBytes(source, info);
+  return type === from ? stored : encodeTensor(type, decodeTensor(from, stored, info.count));
 }

@@ -1,0 +1,115 @@
+// glassbox quantize --model in.gguf --preset P --out out.gguf, as a user runs it, against llama-quantize's own files:
+// the written tensors byte for byte and the per-tensor types of each rand-256.<p>.json; the refusals in words.
+import {existsSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {expect, it} from "vitest";
+import {main} from "../../src/cli/main.ts";
+import {describeWithFixtures, fixturePath, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
+import {ggufTensors, presetFixtures, sha256, type PresetFixtureJson} from "../helpers/gguf-fixtures.ts";
+
+async function glassbox(...args: string[]) {
+  const run = {status: 0, stdout: "", stderr: ""};
+  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
+  return run;
+}
+
+describeWithFixtures("gguf", "glassbox quantize --model rand-256.f32.gguf --preset P", () => {
+  const dir = mkdtempSync(join(tmpdir(), "glassbox-quantize-model-"));
+  const input = fixturePath("gguf", "rand-256.f32.gguf");
+
+  for (const preset of presetFixtures()) {
+    it(`--preset ${preset} --out: llama-quantize's tensor bytes and the .json's per-tensor types`, async () => {
+      const out = join(dir, `rand-256.${preset}.gguf`);
+      const run = await glassbox("quantize", "--model", input, "--preset", preset, "--out", out, "--json");
+      expect(run.status, run.stderr).toBe(0);
+      const json = readFixtureJson<PresetFixtureJson>("gguf", `rand-256.${preset.toLowerCase()}.json`);
+      const summary = JSON.parse(run.stdout);
+      expect(summary.tensors.map((t: {name: string; type: string}) => [t.name, t.type])).toEqual(
+        json.tensors.map((t) => [t.name, t.type])
+      );
+      const [written, ours] = await ggufTensors(new Uint8Array(readFileSync(out)));
+      expect(written.tensors.map((t) => [t.name, t.type.name, t.shape])).toEqual(
+        json.tensors.map((t) => [t.name, t.type, t.ne])
+      );
+      const [, theirs] = await ggufTensors(readFixture("gguf", `rand-256.${preset.toLowerCase()}.gguf`));
+      for (const [name, bytes] of theirs) expect(sha256(ours.get(name)!), name).toBe(sha256(bytes));
+      expect(summary.fileBytes).toBe(readFileSync(out).byteLength);
+    });
+  }
+
+  it("prints the per-tensor table with the reason and the totals in bytes and bits per weight", async () => {
+    const run = await glassbox("quantize", "--model", input, "--preset", "q4_k_m");
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^tensor +type +shape +bytes +bpw +reason$/m);
+    expect(run.stdout).toMatch(/^output\.weight +Q6_K +\[256, 512\] +107520 +6\.56 +rule: output: /m);
+    expect(run.stdout).toMatch(/^blk\.1\.ffn_down\.weight +Q6_K .* layer: .*use_more_bits.*\(layer 1 of 2\)$/m);
+    expect(run.stdout).toMatch(/^blk\.0\.attn_norm\.weight +F32 .* rule: 1-D: never quantized$/m);
+    const json = readFixtureJson<PresetFixtureJson>("gguf", "rand-256.q4_k_m.json");
+    const bytes = json.tensors.reduce((n, t) => n + t.bytes, 0);
+    const weights = json.tensors.reduce((n, t) => n + t.ne.reduce((a, b) => a * b, 1), 0);
+    expect(run.stdout).toContain(
+      `total: 21 tensors, ${weights} weights -> ${bytes} bytes of tensor data ` +
+        `(${((8 * bytes) / weights).toFixed(4)} bits per weight)`
+    );
+  });
+
+  it("--quant preset=Q4_K_M,attn_v=q8_0 puts the override on top, reason override, and writes it", async () => {
+    const out = join(dir, "override.gguf");
+    const run = await glassbox("quantize", "--model", input, "--quant", "preset=Q4_K_M,attn_v=q8_0", "--out", out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^blk\.1\.attn_v\.weight +Q8_0 .* override: q8_0 \(Q4_K_M chose Q6_K/m);
+    const [written, ours] = await ggufTensors(new Uint8Array(readFileSync(out)));
+    expect(written.tensors.filter((t) => t.type.name === "Q8_0").map((t) => t.name)).toEqual([
+      "blk.0.attn_v.weight",
+      "blk.1.attn_v.weight"
+    ]);
+    expect(written.metadata.getU32("general.file_type")).toBe(15);
+    const [, theirs] = await ggufTensors(readFixture("gguf", "rand-256.q8_0.gguf"));
+    expect(sha256(ours.get("blk.1.attn_v.weight")!)).toBe(sha256(theirs.get("blk.1.attn_v.weight")!));
+  });
+
+  const refusals: [string, string[], RegExp][] = [
+    ["an unknown preset", ["--preset", "Q4_K_X"], /invalid preset: Q4_K_X \(llama-quantize's names: Q2_K, .*BF16\)/],
+    ["no preset", [], /invalid preset: missing/],
+    ["--preset and --quant", ["--preset", "Q4_K_M", "--quant", "attn_v=q8_0"], /--quant preset=Q4_K_M,attn_v=q8_0/],
+    ["a plain spec", ["--quant", "q4_0"], /invalid quant spec: q4_0 \(a GGUF file is written from a preset/],
+    ["--format with --model", ["--preset", "Q8_0", "--format", "q8_0"], /invalid option: --format/]
+  ];
+  for (const [what, args, message] of refusals) {
+    it(`refuses ${what}`, async () => {
+      const run = await glassbox("quantize", "--model", input, ...args);
+      expect(run.status).toBe(1);
+      expect(run.stderr).toMatch(message);
+    });
+  }
+
+  it("refuses a missing file, a non-GGUF file, and --out naming the input", async () => {
+    const missing = await glassbox("quantize", "--model", join(dir, "nope.gguf"), "--preset", "Q8_0");
+    expect(missing.stderr).toMatch(/cannot read .*nope\.gguf: no such file/);
+    const text = join(dir, "notes.txt");
+    writeFileSync(text, "hello, not a model");
+    const notGguf = await glassbox("quantize", "--model", text, "--preset", "Q8_0");
+    expect(notGguf.stderr).toMatch(/invalid model: .*notes\.txt is not a GGUF file/);
+    const same = await glassbox("quantize", "--model", input, "--preset", "Q8_0", "--out", input);
+    expect(same.stderr).toMatch(/invalid out: .* is also --model/);
+    expect([missing.status, notGguf.status, same.status]).toEqual([1, 1, 1]);
+  });
+
+  it("Q8_0 on stories260K (rows of 172) stops as llama-quantize stops, and writes nothing", async () => {
+    const out = join(dir, "stories.q8_0.gguf");
+    const model = fixturePath("gguf", "stories260K.f32.gguf");
+    const run = await glassbox("quantize", "--model", model, "--preset", "Q8_0", "--out", out);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/"blk\.0\.ffn_down\.weight": rows of 172 values .*Unsupported tensor size encountered/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("refuses to requantize a quantized file and leaves no partial file", async () => {
+    const out = join(dir, "requant.gguf");
+    const model = fixturePath("gguf", "rand-256.q8_0.gguf");
+    const run = await glassbox("quantize", "--model", model, "--preset", "Q4_0", "--out", out);
+    expect(run.stderr).toMatch(/tensor "output\.weight" is already Q8_0; requantizing to Q6_K is refused/);
+    expect([existsSync(out), existsSync(`${out}.partial`)]).toEqual([false, false]);
+  });
+});
