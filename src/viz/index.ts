@@ -43,6 +43,8 @@ export {logitLens, toLogitLensOptions} from "./logit-lens.ts";
 export type {LensCell, LogitLensData, LogitLensOptions, LogitLensSpec} from "./logit-lens.ts";
 export {textDiff, toTextDiffOptions, diffTokens} from "./text-diff.ts";
 export type {DiffOp, TextDiffData, TextDiffOptions, TextDiffSpec} from "./text-diff.ts";
+export {tensorTypeMap, toTensorTypeMapOptions} from "./tensor-type-map.ts";
+export type {TensorTypeCell, TensorTypeMapData, TensorTypeMapSpec} from "./tensor-type-map.ts";
 export {OP_CATEGORIES} from "./categories.ts";
 export type {OpCategory} from "./categories.ts";
 export {publishHighlight, subscribeHighlight, HIGHLIGHT_CLASS, HIGHLIGHT_EVENT} from "./highlight.ts";

@@ -7,7 +7,9 @@ import {
   baseRecord,
   covariance,
   emptyKldSums,
+  formatKldChunkRow,
   formatKldTable,
+  KLD_CHUNK_HEADER,
   klDivergence,
   kldChunking,
   kldStatistics,
@@ -17,6 +19,7 @@ import {
   percentile,
   recordLogProb,
   scoreToken,
+  type KldChunkRow,
   type KldStatistics
 } from "../../src/quant/perplexity/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
@@ -188,6 +191,35 @@ describeWithFixtures("gguf", "formatKldTable: llama-perplexity's printed statist
       // llama-perplexity prints its 99.0 % KLD line twice; the table has it once
       const printed = block.replace(/(99\.0% {3}KLD:.*\n)\1/, "$1").trimEnd();
       expect(formatKldTable(kldTable(statistics)).trimEnd()).toBe(printed);
+    });
+  }
+});
+
+type Pair = [number, number];
+type PrintedRow = {chunk: number} & Record<Exclude<keyof KldChunkRow, "chunk">, Pair>;
+
+describeWithFixtures("gguf", "formatKldChunkRow: llama-perplexity's running rows", () => {
+  for (const run of ["stories260K.q8_0", "rand-256.q4_k_m", "rand-256.q6_k"]) {
+    it(`${run}: every parsed row prints back under the header as llama-perplexity printed it`, () => {
+      const {per_chunk_cumulative: rows} = readFixtureJson<{per_chunk_cumulative: PrintedRow[]}>(
+        "gguf",
+        `${run}.kld.json`
+      );
+      const log = readFileSync(fixturePath("gguf", `${run}.kld.txt`), "utf8").split("\n");
+      const printed = log.filter((_, i) => log[i - 1] === KLD_CHUNK_HEADER);
+      const u = ([value, uncertainty]: Pair) => ({value, uncertainty});
+      const ours = rows.map((r) =>
+        formatKldChunkRow({
+          chunk: r.chunk,
+          ppl_q: u(r.ppl_q),
+          ln_ppl_ratio: u(r.ln_ppl_ratio),
+          kld: u(r.kld),
+          rms_dp_percent: u(r.rms_dp_percent),
+          same_top_p_percent: u(r.same_top_p_percent)
+        })
+      );
+      expect(printed).toHaveLength(rows.length);
+      expect(ours).toEqual(printed);
     });
   }
 });

@@ -1,5 +1,7 @@
 // glassbox eval --text FILE [model options] --quant SPEC [--weights MODE] [--act SPEC] [--ctx N]
 //   [--sensitivity matrix|layer] [--activations] [--metrics m.arrow] [--json]
+// glassbox eval --text FILE --model Q.gguf --base F32.gguf | --base-quant SPEC [--act ggml] [--ctx N] [--json]:
+//   llama-perplexity's KL-divergence report against a base (../kld-eval.ts).
 // Runs the model over the text twice, float32 and quantized, and prints llama-perplexity's metrics (mean KLD with
 // median / p99 / p99.9 / max, same top-1 %, Δp of the correct token, PPL ratio and ΔPPL), optionally the per-hook
 // activation error and a sensitivity ranking (one matrix or one layer quantized at a time). --metrics writes the
@@ -15,6 +17,7 @@ import {toQuantSettings} from "../../quant/modes.ts";
 import {quantMatrices} from "../../quant/provider.ts";
 import {formatQuantSpec} from "../../quant/spec.ts";
 import type {Command} from "../command.ts";
+import {KLD_OPTIONS, kldEval, wantsKldEval} from "../kld-eval.ts";
 import {loadModelFor, requireText} from "../load-model.ts";
 import {toModelOptions} from "../options.ts";
 import {refuseSameFile} from "../paths.ts";
@@ -38,7 +41,7 @@ function describe(m: ModelMetrics): string {
 
 export const evalCommand: Command = {
   name: "eval",
-  summary: "what quantization costs on a text: KLD, same top-1, Δp and PPL against float32",
+  summary: "what quantization costs on a text: KLD, same top-1, Δp and PPL against float32 or a --base model",
   modelOptions: true,
   // eval scores --text under teacher forcing: nothing is sampled and every token of the text is run
   unusedModelOptions: ["prompt", "tokens", "steps", "temperature", "top-p", "seed"],
@@ -46,13 +49,15 @@ export const evalCommand: Command = {
     {name: "text", type: "string", arg: "FILE", help: "UTF-8 text to score (encoded with BOS)"},
     {name: "sensitivity", type: "string", arg: "BY", help: "also rank matrix | layer by KLD, one at a time"},
     {name: "activations", type: "boolean", help: "also print per-hook activation SQNR and cosine"},
-    {name: "metrics", type: "string", arg: "FILE", help: "also write the metrics as an Arrow table (+ hook rows)"}
+    {name: "metrics", type: "string", arg: "FILE", help: "also write the metrics as an Arrow table (+ hook rows)"},
+    ...KLD_OPTIONS
   ],
   async run(raw, io) {
     const options = toModelOptions(raw);
+    if (wantsKldEval(raw)) return kldEval(raw, options, io);
     if (options.ggmlNumerics)
       throw new Error(
-        "invalid act: ggml (eval scores a --quant spec against fp32; for llama.cpp's numerics on a GGUF use generate --act ggml --logits F)"
+        "invalid act: ggml (eval scores a --quant spec against fp32; for llama.cpp's numerics on a GGUF give a --base, e.g. --base model.f32.gguf)"
       );
     if (typeof raw.text !== "string") throw new Error("invalid text: missing (--text FILE)");
     const by = raw.sensitivity;

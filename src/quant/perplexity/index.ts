@@ -1,5 +1,6 @@
 export {baseRecord, recordLogProb, type BaseRecord} from "./base-record.ts";
 export {kldChunking, type KldChunking} from "./chunks.ts";
+export {modelChunkLogits} from "./model-logits.ts";
 export {klDivergence, type ChunkLogits, type KldOptions, type KldRun} from "./run.ts";
 export {emptyKldSums, scoreToken, type KldSums, type TokenScore} from "./score.ts";
 export {
@@ -13,4 +14,4 @@ export {
   type KldStatistics,
   type Uncertain
 } from "./statistics.ts";
-export {formatKldTable, kldTable, type KldTableRow} from "./table.ts";
+export {formatKldChunkRow, formatKldTable, KLD_CHUNK_HEADER, kldTable, type KldTableRow} from "./table.ts";

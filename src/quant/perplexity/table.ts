@@ -1,6 +1,6 @@
 // The statistics as llama-perplexity prints them: its three sections, its labels and its digits, one row per
 // printed line (the doubled "99.0% KLD" line once). The CLI prints the text; the notebook shows the rows.
-import type {KldStatistics, Uncertain} from "./statistics.ts";
+import type {KldChunkRow, KldStatistics, Uncertain} from "./statistics.ts";
 
 export interface KldTableRow {
   section: "Perplexity" | "KL divergence" | "Token probability";
@@ -107,4 +107,18 @@ export function formatKldTable(rows: KldTableRow[]): string {
     out.push(`${r.label}: ${text}`);
   }
   return out.join("\n") + "\n";
+}
+
+/** the header llama-perplexity prints above each running row */
+export const KLD_CHUNK_HEADER =
+  "chunk             PPL               ln(PPL(Q)/PPL(base))          KL Divergence              Δp RMS            Same top p";
+
+/** The running row printed after a chunk (its printf: %4d, %10.4f ± %9.4f, then %10.5f, %10.5f, %6.3f, %6.3f pairs) */
+export function formatKldChunkRow(r: KldChunkRow): string {
+  const pair = (u: Uncertain, digits: number, width: number, uWidth = width) =>
+    `${fixed(u.value, digits).padStart(width)} ± ${fixed(u.uncertainty, digits).padStart(uWidth)}`;
+  return (
+    `${String(r.chunk).padStart(4)}   ${pair(r.ppl_q, 4, 10, 9)}    ${pair(r.ln_ppl_ratio, 5, 10)}    ` +
+    `${pair(r.kld, 5, 10)}    ${pair(r.rms_dp_percent, 3, 6)} %    ${pair(r.same_top_p_percent, 3, 6)} %`
+  );
 }

@@ -1,0 +1,3 @@
+export {planSummary, planTable, tensorPlan, typeMapCells, type PlanSummary} from "./anatomy.ts";
+export {heldOutText, kldReport, kldReportElement, type KldReportOptions} from "./perplexity.ts";
+export {hurtTable, presetAgreement, whichTensorHurts, type TensorHurt, type TensorHurtOptions} from "./which-tensor.ts";
