@@ -1,0 +1,2 @@
+// llama-imatrix: its `.dat` file format (dat.ts) and the collection from the engine's hooks (collect.ts).
+export {importanceOf, readImatrix, writeImatrix, type ImatrixEntry, type ImatrixFile} from "./dat.ts";
