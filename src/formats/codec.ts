@@ -64,6 +64,12 @@ export interface Codec {
   writeHeader?(out: Uint8Array, w: Float32Array, rows: number, cols: number): void;
   /** quantizes nBlocks·blockSize values x[xo..] into nBlocks blocks at out[o..] (header already written) */
   quantizeRef(out: Uint8Array, o: number, x: Float32Array, xo: number, nBlocks: number): void;
+  /**
+   * ggml's importance-weighted quantizer (quantize_<type> given quant_weights, e.g. from llama-imatrix): the
+   * nBlocks·blockSize values x[xo..] are one ggml row, qw[0..nBlocks·blockSize) their importance (one value per
+   * column, ≥ 0). Q4_0 … Q5_1 take their σ² over this whole row. Absent for formats ggml has no such variant of.
+   */
+  quantizeWeighted?(out: Uint8Array, o: number, x: Float32Array, xo: number, nBlocks: number, qw: Float32Array): void;
   /** dequantizes nBlocks blocks at src[so..] into out[oo..] */
   dequantize(out: Float32Array, oo: number, src: Uint8Array, so: number, nBlocks: number): void;
   /** fused Σ ŵ·x over nBlocks blocks at src[so..] and x[xo..], dequantizing inside the loop */

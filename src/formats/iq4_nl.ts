@@ -5,9 +5,11 @@
 // d = max/127 (max = the value of largest |x|, sign kept), a weighted least-squares refit (weights x²), then the 15
 // inverse scales (t − 127)/max, t = −7..7, keeping the best weighted fit (Σw·K·x)²/Σw·K²; q = the nearest K entry of
 // x/d. A block with max |x| < 1e-15 gets d = 0 and every q = 8 (K = 1, the entry nearest 0).
+// With an importance matrix the weights are qw·√(σ² + x²), σ² = 2·Σx²/32 over the block, instead of x².
 // dequantize: y = fp16(d)·K[q].
 import type {Codec} from "./codec.ts";
 import {f16Table, writeF16} from "./fp16.ts";
+import {importanceWeights, sumSquares} from "./importance.ts";
 import {GROUP_MAX_EPS, signedMax} from "./k-quants.ts";
 
 const fr = Math.fround;
@@ -83,8 +85,14 @@ export const iq4_nl: Codec = {
   bpw: (BYTES * 8) / QK,
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK) {
-      // the reference weights; an importance matrix would set qw·√(σ² + x²) here (σ² = 2·Σx²/32)
       for (let j = 0; j < QK; j++) weights[j] = fr(x[xo + j]! * x[xo + j]!);
+      quantizeBlock(out, o, x, xo, weights);
+    }
+  },
+  quantizeWeighted(out, o, x, xo, nBlocks, qw) {
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK) {
+      const sigma2 = fr(sumSquares(x, xo, QK) * fr(2 / QK));
+      importanceWeights(weights, QK, qw, b * QK, sigma2, x, xo);
       quantizeBlock(out, o, x, xo, weights);
     }
   },

@@ -5,7 +5,8 @@
 // operation; each one here is wrapped in Math.fround (a double result of +, −, ·, /, sqrt of two float32 values,
 // rounded once to float32, is the float32 result), and sums are accumulated in C's sequential order.
 // Importance weights: make_qx_quants and make_qkx2_quants take their per-value weights from the caller (the reference
-// quantizers derive them from x), so an importance-matrix variant passes other weights into the same searches.
+// quantizers derive them from x), so the importance-matrix variants (importance.ts) pass other weights into the same
+// searches.
 import type {Codec, SubBlockScales} from "./codec.ts";
 import {writeF16} from "./fp16.ts";
 
@@ -325,10 +326,30 @@ export function quantizeSuperBlockK4(
     k4Ls[j] = Math.min(63, nearestInt(fr(invScale * scales[j]!)) & 0xff);
     k4Lm[j] = Math.min(63, nearestInt(fr(invMin * mins[j]!)) & 0xff);
   }
-  packScaleMinK4(out, o + 4, k4Ls, k4Lm);
+  storeSuperBlockK4(out, o, x, xo, L, nmax, k4Ls, k4Lm, fr(maxScale / 63), fr(maxMin / 63));
+}
+
+/**
+ * The end of every Q4_K / Q5_K quantizer, weighted or not: the 6-bit scales ls and mins lm packed at out[o+4], the
+ * super-block scales d and dmin written as fp16 at out[o], out[o+2], then the codes L (0..nmax) chosen again from the
+ * stored values, l = nearest_int((x + dmin·m)/(d·sc)); a sub-block whose stored scale is 0 keeps the codes it has.
+ */
+export function storeSuperBlockK4(
+  out: Uint8Array,
+  o: number,
+  x: Float32Array,
+  xo: number,
+  L: Uint8Array,
+  nmax: number,
+  ls: Uint8Array,
+  lm: Uint8Array,
+  dBlock: number,
+  mBlock: number
+): void {
+  packScaleMinK4(out, o + 4, ls, lm);
   // ggml reads the stored fp16 values back before choosing the final codes
-  const d = writeF16(out, o, fr(maxScale / 63));
-  const dmin = writeF16(out, o + 2, fr(maxMin / 63));
+  const d = writeF16(out, o, dBlock);
+  const dmin = writeF16(out, o + 2, mBlock);
   for (let j = 0; j < 8; j++) {
     const dl = fr(d * scaleK4(out, o + 4, j));
     if (!dl) continue;

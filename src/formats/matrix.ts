@@ -28,22 +28,77 @@ export interface QuantizedMatrix {
   flat: boolean;
 }
 
-/** The flat run: w (rows·cols,) zero-padded to whole blocks, quantized as one sequence of blocks. */
-function quantizeFlat(codec: Codec, w: Float32Array, rows: number, cols: number): QuantizedMatrix {
+/**
+ * What is wrong with an importance vector for rows of `cols` values (one non-negative finite value per column), or
+ * null when nothing is.
+ */
+export function importanceProblem(importance: Float32Array, cols: number): string | null {
+  if (importance.length !== cols)
+    return `${importance.length} values, expected ${cols} (one per column of rows of ${cols})`;
+  const bad = importance.findIndex((v) => !Number.isFinite(v) || v < 0);
+  if (bad >= 0) return `value ${bad} = ${importance[bad]} (an importance must be finite and ≥ 0)`;
+  return null;
+}
+
+/** The codec's weighted quantizer, after checking the importance vector; throws when the format has none. */
+function weightedQuantizer(
+  codec: Codec,
+  importance: Float32Array,
+  cols: number
+): NonNullable<Codec["quantizeWeighted"]> {
+  const problem = importanceProblem(importance, cols);
+  if (problem) throw new Error(`invalid importance: ${problem}`);
+  if (!codec.quantizeWeighted)
+    throw new Error(
+      `invalid importance: ${codec.name} has no importance-weighted quantizer ` +
+        "(ggml's have: q2_k q3_k q4_k q5_k q6_k q4_0 q4_1 q5_0 q5_1 iq4_nl; q8_0 ignores it)"
+    );
+  return codec.quantizeWeighted.bind(codec);
+}
+
+/**
+ * The flat run: w (rows·cols,) zero-padded to whole blocks, quantized as one sequence of blocks. With an importance
+ * vector (cols,), value k of the run gets importance[k mod cols], the padding 0: the run is one ggml row.
+ */
+function quantizeFlat(
+  codec: Codec,
+  w: Float32Array,
+  rows: number,
+  cols: number,
+  importance: Float32Array | undefined
+): QuantizedMatrix {
   const bs = codec.blockSize;
   const nBlocks = Math.ceil(w.length / bs);
   const run = w.length === nBlocks * bs ? w : new Float32Array(nBlocks * bs);
   if (run !== w) run.set(w);
   const data = new Uint8Array(nBlocks * codec.blockBytes);
-  codec.quantizeRef(data, 0, run, 0, nBlocks);
+  if (importance) {
+    const quantize = weightedQuantizer(codec, importance, cols);
+    const qw = new Float32Array(nBlocks * bs);
+    for (let r = 0; r < rows; r++) qw.set(importance, r * cols);
+    quantize(data, 0, run, 0, nBlocks, qw);
+  } else {
+    codec.quantizeRef(data, 0, run, 0, nBlocks);
+  }
   const blocksPerRow = cols / bs;
   const rowBytes = blocksPerRow * codec.blockBytes;
   return {codec, rows, cols, blocksPerRow, rowBytes, tailLen: 0, data, tail: new Float32Array(0), flat: true};
 }
 
-export function quantizeMatrix(codec: Codec, w: Float32Array, rows: number, cols: number): QuantizedMatrix {
+/**
+ * W (rows, cols) quantized row by row. importance (cols,): ggml's importance-weighted quantizer instead of the
+ * reference one (quantize_<type> with quant_weights), each row's whole blocks as one ggml row.
+ */
+export function quantizeMatrix(
+  codec: Codec,
+  w: Float32Array,
+  rows: number,
+  cols: number,
+  importance?: Float32Array
+): QuantizedMatrix {
   if (w.length !== rows * cols) throw new Error(`invalid matrix size: ${w.length} values for ${rows}×${cols}`);
-  if (codec.simulated !== undefined) return quantizeFlat(codec, w, rows, cols);
+  if (codec.simulated !== undefined) return quantizeFlat(codec, w, rows, cols, importance);
+  const weighted = importance ? weightedQuantizer(codec, importance, cols) : null;
   const blocksPerRow = Math.floor(cols / codec.blockSize);
   const rowBytes = blocksPerRow * codec.blockBytes;
   const tailLen = cols - blocksPerRow * codec.blockSize;
@@ -51,7 +106,8 @@ export function quantizeMatrix(codec: Codec, w: Float32Array, rows: number, cols
   const tail = new Float32Array(rows * tailLen);
   codec.writeHeader?.(data, w, rows, cols);
   for (let r = 0; r < rows; r++) {
-    codec.quantizeRef(data, codec.headerBytes + r * rowBytes, w, r * cols, blocksPerRow);
+    if (weighted) weighted(data, codec.headerBytes + r * rowBytes, w, r * cols, blocksPerRow, importance!);
+    else codec.quantizeRef(data, codec.headerBytes + r * rowBytes, w, r * cols, blocksPerRow);
     tail.set(w.subarray(r * cols + cols - tailLen, (r + 1) * cols), r * tailLen);
   }
   return {codec, rows, cols, blocksPerRow, rowBytes, tailLen, data, tail, flat: false};

@@ -4,9 +4,12 @@
 // bits 2k..2k+1 (k = 0..3).
 // quantize_row_q2_K_ref: per sub-block, weights |x| and make_qkx2_quants(nmax 3, rmin −0.5, rdelta 0.1, 15 steps,
 // absolute error); sc = nearest_int(15·scale/max scale), d = max scale/15, the same for the mins with dmin; then
-// q = clamp(nearest_int((x + dmin·m)/(d·sc)), 0, 3) from the stored fp16 values. dequantize: y = (d·sc)·q − dmin·m.
+// q = clamp(nearest_int((x + dmin·m)/(d·sc)), 0, 3) from the stored fp16 values. With an importance matrix
+// (quantize_row_q2_K_impl) the scales come from weighted searches instead (quantizeSuperBlockWeighted).
+// dequantize: y = (d·sc)·q − dmin·m.
 import type {Codec} from "./codec.ts";
 import {f16Table, writeF16} from "./fp16.ts";
+import {importanceWeights, makeQpQuants, sumSquares, sumWeights} from "./importance.ts";
 import {
   dotByDequant,
   packTwoBitQuants,
@@ -51,6 +54,43 @@ function quantizeSuperBlock(out: Uint8Array, o: number, x: Float32Array, xo: num
   } else {
     writeF16(out, o + 82, 0);
   }
+  storeCodes(out, o, x, xo);
+}
+
+/**
+ * quantize_row_q2_K_impl (importance qw[qwo..qwo+256)): σ² = Σx²/256, weights qw·√(σ² + x²), make_qkx3_quants(nmax 3,
+ * rmin −0.9, rdelta 0.05, 36 steps, squared error), then the 4-bit scales and mins by make_qp_quants weighted by each
+ * sub-block's Σw, d and dmin their returned scales.
+ */
+function quantizeSuperBlockWeighted(
+  out: Uint8Array,
+  o: number,
+  x: Float32Array,
+  xo: number,
+  qw: Float32Array,
+  qwo: number
+): void {
+  const sigma2 = fr(sumSquares(x, xo, QK_K) / QK_K);
+  for (let j = 0; j < 16; j++) {
+    importanceWeights(weights, 16, qw, qwo + 16 * j, sigma2, x, xo + 16 * j);
+    sw[j] = sumWeights(weights, 16);
+    makeQkx2Quants(fit, 16, 3, x, xo + 16 * j, weights, L, 16 * j, fr(-0.9), fr(0.05), 36, false);
+    scales[j] = fit.scale;
+    mins[j] = fit.min;
+  }
+  const dm = makeQpQuants(16, 15, scales, Ls, sw);
+  const mm = makeQpQuants(16, 15, mins, Lm, sw);
+  writeF16(out, o + 80, dm);
+  writeF16(out, o + 82, mm);
+  for (let j = 0; j < 16; j++) out[o + j] = Ls[j]! | (Lm[j]! << 4);
+  storeCodes(out, o, x, xo);
+}
+const sw = new Float32Array(16);
+const Ls = new Uint8Array(16);
+const Lm = new Uint8Array(16);
+
+/** The codes chosen again from the stored scales (a sub-block with scale 0 keeps its fit's codes), packed at out[o+16]. */
+function storeCodes(out: Uint8Array, o: number, x: Float32Array, xo: number): void {
   const f16 = f16Table();
   const d = f16[out[o + 80]! | (out[o + 81]! << 8)]!;
   const dmin = f16[out[o + 82]! | (out[o + 83]! << 8)]!;
@@ -85,6 +125,9 @@ export const q2_k: Codec = {
   },
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo);
+  },
+  quantizeWeighted(out, o, x, xo, nBlocks, qw) {
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlockWeighted(out, o, x, xo, qw, b * QK_K);
   },
   dequantize(out, oo, src, so, nBlocks) {
     const f16 = f16Table();

@@ -5,10 +5,21 @@
 // (j ≥ 8) nibble of scales[j % 8], high 2 bits in bits 2·(j/4).. of scales[8 + j % 4].
 // quantize_row_q3_K_ref: per sub-block make_q3_quants(nmax 4, weighted by x², refined), the scale of largest |·|
 // gives iscale = −32/max, s = clamp(nearest_int(iscale·scale), −32, 31) + 32, d = 1/iscale (fp16); then
-// q = clamp(nearest_int(x/(d·(s − 32))), −4, 3) from the stored values. dequantize: y = (d·(s − 32))·q.
+// q = clamp(nearest_int(x/(d·(s − 32))), −4, 3) from the stored values. With an importance matrix
+// (quantize_row_q3_K_impl): weighted make_qx_quants for the values and for the scales (quantizeSuperBlockWeighted).
+// dequantize: y = (d·(s − 32))·q.
 import type {Codec} from "./codec.ts";
 import {f16Table, writeF16} from "./fp16.ts";
-import {dotByDequant, packTwoBitQuants, makeQ3Quants, nearestInt, QK_K, subBlockScales} from "./k-quants.ts";
+import {importanceWeights, sumSquares, sumWeights} from "./importance.ts";
+import {
+  dotByDequant,
+  packTwoBitQuants,
+  makeQ3Quants,
+  makeQxQuants,
+  nearestInt,
+  QK_K,
+  subBlockScales
+} from "./k-quants.ts";
 
 const fr = Math.fround;
 const BYTES = 110;
@@ -46,6 +57,48 @@ function quantizeSuperBlock(out: Uint8Array, o: number, x: Float32Array, xo: num
   } else {
     writeF16(out, o + 108, 0);
   }
+  storeCodes(out, o, x, xo);
+}
+
+/**
+ * quantize_row_q3_K_impl (importance qw[qwo..qwo+256)): σ² = 2·Σx²/256, per sub-block make_qx_quants(nmax 4) with
+ * weights qw·√(σ² + x²), then the 16 scales themselves by make_qx_quants(nmax 32) weighted by each sub-block's Σw:
+ * its codes are the stored 6-bit s, its scale is d.
+ */
+function quantizeSuperBlockWeighted(
+  out: Uint8Array,
+  o: number,
+  x: Float32Array,
+  xo: number,
+  qw: Float32Array,
+  qwo: number
+): void {
+  const sigma2 = fr(fr(2 * sumSquares(x, xo, QK_K)) / QK_K);
+  for (let j = 0; j < 16; j++) {
+    importanceWeights(weights, 16, qw, qwo + 16 * j, sigma2, x, xo + 16 * j);
+    sw[j] = sumWeights(weights, 16);
+    scales[j] = makeQxQuants(16, 4, x, xo + 16 * j, L, 16 * j, weights, 0);
+  }
+  const dBlock = makeQxQuants(16, 32, scales, 0, Ls, 0, sw, 0);
+  out.fill(0, o + 96, o + 108);
+  for (let j = 0; j < 16; j++) {
+    const l = Ls[j]!;
+    if (j < 8) out[o + 96 + j] = l & 0xf;
+    else out[o + 96 + j - 8]! |= (l & 0xf) << 4;
+    out[o + 104 + (j % 4)]! |= (l >> 4) << (2 * (j >> 2));
+  }
+  writeF16(out, o + 108, dBlock);
+  storeCodes(out, o, x, xo);
+}
+const weights = new Float32Array(16);
+const sw = new Float32Array(16);
+const Ls = new Uint8Array(16);
+
+/**
+ * The codes chosen again from the stored d and scales (a sub-block with scale 0 keeps its fit's codes), then split:
+ * high bits into hmask at out[o..], the low two bits packed at out[o+32..].
+ */
+function storeCodes(out: Uint8Array, o: number, x: Float32Array, xo: number): void {
   const d = f16Table()[out[o + 108]! | (out[o + 109]! << 8)]!;
   for (let j = 0; j < 16; j++) {
     const dl = fr(d * scaleQ3(out, o + 96, j));
@@ -81,6 +134,9 @@ export const q3_k: Codec = {
   },
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo);
+  },
+  quantizeWeighted(out, o, x, xo, nBlocks, qw) {
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlockWeighted(out, o, x, xo, qw, b * QK_K);
   },
   dequantize(out, oo, src, so, nBlocks) {
     const f16 = f16Table();

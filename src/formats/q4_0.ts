@@ -3,12 +3,18 @@
 // high nibble = element j+16).
 // quantize_row_q4_0_ref: max = the signed value of largest |x|, d = max / −8, id = 1/d, q = min(15, (int8)(x·id + 8.5))
 // (truncation; the max maps exactly to −8, so all 16 levels are used); dequantize: y = (q − 8)·fp16(d).
+// With an importance matrix (quantize_row_q4_0_impl): σ² = Σx²/n over the row, weights qw·√(σ² + x²), and
+// d and the codes from make_qx_quants(nmax 8) with them.
 import type {Codec} from "./codec.ts";
-import {f16Table} from "./fp16.ts";
+import {f16Table, writeF16} from "./fp16.ts";
 import {truncInt8, writeSignedMaxScale} from "./ggml-block.ts";
+import {importanceWeights, rowSigma2} from "./importance.ts";
+import {makeQxQuants} from "./k-quants.ts";
 
 const QK = 32;
 const BYTES = 18;
+const weights = new Float32Array(QK);
+const codes = new Uint8Array(QK);
 
 export const q4_0: Codec = {
   name: "q4_0",
@@ -24,6 +30,14 @@ export const q4_0: Codec = {
         const q1 = Math.min(15, truncInt8(Math.fround(Math.fround(x[xo + 16 + j]! * id) + 8.5)));
         out[o + 2 + j] = (q0 & 0xf) | ((q1 & 0xf) << 4);
       }
+    }
+  },
+  quantizeWeighted(out, o, x, xo, nBlocks, qw) {
+    const sigma2 = rowSigma2(x, xo, nBlocks * QK);
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK) {
+      importanceWeights(weights, QK, qw, b * QK, sigma2, x, xo);
+      writeF16(out, o, makeQxQuants(QK, 8, x, xo, codes, 0, weights, 0));
+      for (let j = 0; j < 16; j++) out[o + 2 + j] = codes[j]! | (codes[j + 16]! << 4);
     }
   },
   dequantize(out, oo, src, so, nBlocks) {

@@ -4,13 +4,22 @@
 // element 64c + l (low nibble) and element 64c + 32 + l (high nibble).
 // quantize_row_q4_K_ref: per sub-block, weights √(mean x²) + |x| and make_qkx2_quants(nmax 15, rmin −1, rdelta 0.1,
 // 20 steps); d = max scale/63, dmin = max min/63 (fp16); then q = clamp(nearest_int((x + dmin·m)/(d·sc)), 0, 15)
-// from the stored fp16 values. dequantize: y = (d·sc)·q − dmin·m.
+// from the stored fp16 values. With an importance matrix (quantize_row_q4_K_impl): weights qw·√(σ² + x²),
+// make_qkx3_quants and make_qp_quants instead (importance.ts). dequantize: y = (d·sc)·q − dmin·m.
 import type {Codec} from "./codec.ts";
 import {f16Table} from "./fp16.ts";
+import {quantizeSuperBlockK4Weighted} from "./importance.ts";
 import {dotByDequant, minK4, QK_K, quantizeSuperBlockK4, scaleK4, subBlockScales} from "./k-quants.ts";
 
 const BYTES = 144;
 const L = new Uint8Array(QK_K);
+
+/** qs[128] at out[o+16..]: the codes L, chunk c's element l in the low nibble, element l + 32 in the high one. */
+function packCodes(out: Uint8Array, o: number): void {
+  for (let c = 0; c < 4; c++) {
+    for (let l = 0; l < 32; l++) out[o + 16 + 32 * c + l] = L[64 * c + l]! | (L[64 * c + 32 + l]! << 4);
+  }
+}
 
 export const q4_k: Codec = {
   name: "q4_k",
@@ -32,9 +41,13 @@ export const q4_k: Codec = {
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) {
       quantizeSuperBlockK4(out, o, x, xo, L, 15, -1, 20);
-      for (let c = 0; c < 4; c++) {
-        for (let l = 0; l < 32; l++) out[o + 16 + 32 * c + l] = L[64 * c + l]! | (L[64 * c + 32 + l]! << 4);
-      }
+      packCodes(out, o);
+    }
+  },
+  quantizeWeighted(out, o, x, xo, nBlocks, qw) {
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) {
+      quantizeSuperBlockK4Weighted(out, o, x, xo, L, 15, qw, b * QK_K);
+      packCodes(out, o);
     }
   },
   dequantize(out, oo, src, so, nBlocks) {

@@ -5,7 +5,8 @@
 // 2-3, 4-5, 6-7.
 // quantize_row_q6_K_ref: per sub-block make_qx_quants(nmax 32, weights x²); the scale of largest |·| gives
 // iscale = −128/max, d = 1/iscale (fp16), sc = min(127, nearest_int(iscale·scale)); then
-// q = clamp(nearest_int(x/(d·sc)), −32, 31) + 32 from the stored values. dequantize: y = (d·sc)·(q − 32).
+// q = clamp(nearest_int(x/(d·sc)), −32, 31) + 32 from the stored values. With an importance matrix
+// (quantize_row_q6_K_impl) the weights of make_qx_quants are the importance itself. dequantize: y = (d·sc)·(q − 32).
 import type {Codec} from "./codec.ts";
 import {f16Table, writeF16} from "./fp16.ts";
 import {dotByDequant, GROUP_MAX_EPS, makeQxQuants, nearestInt, QK_K, subBlockScales} from "./k-quants.ts";
@@ -16,12 +17,27 @@ const L = new Uint8Array(QK_K);
 const weights = new Float32Array(16);
 const scales = new Float32Array(16);
 
-function quantizeSuperBlock(out: Uint8Array, o: number, x: Float32Array, xo: number): void {
+/**
+ * One super-block. qw: the importance (quantize_row_q6_K_impl), used as the weights of make_qx_quants as it is, with
+ * no σ² term (ggml left that variant commented out); null: the reference weights x².
+ */
+function quantizeSuperBlock(
+  out: Uint8Array,
+  o: number,
+  x: Float32Array,
+  xo: number,
+  qw: Float32Array | null,
+  qwo: number
+): void {
   let maxScale = 0;
   let maxAbsScale = 0;
   for (let ib = 0; ib < 16; ib++) {
-    for (let i = 0; i < 16; i++) weights[i] = fr(x[xo + 16 * ib + i]! * x[xo + 16 * ib + i]!);
-    scales[ib] = makeQxQuants(16, 32, x, xo + 16 * ib, L, 16 * ib, weights, 0);
+    if (qw) {
+      scales[ib] = makeQxQuants(16, 32, x, xo + 16 * ib, L, 16 * ib, qw, qwo + 16 * ib);
+    } else {
+      for (let i = 0; i < 16; i++) weights[i] = fr(x[xo + 16 * ib + i]! * x[xo + 16 * ib + i]!);
+      scales[ib] = makeQxQuants(16, 32, x, xo + 16 * ib, L, 16 * ib, weights, 0);
+    }
     const a = Math.abs(scales[ib]!);
     if (a > maxAbsScale) {
       maxAbsScale = a;
@@ -70,7 +86,10 @@ export const q6_k: Codec = {
     }
   },
   quantizeRef(out, o, x, xo, nBlocks) {
-    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo);
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo, null, 0);
+  },
+  quantizeWeighted(out, o, x, xo, nBlocks, qw) {
+    for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK_K) quantizeSuperBlock(out, o, x, xo, qw, b * QK_K);
   },
   dequantize(out, oo, src, so, nBlocks) {
     const f16 = f16Table();

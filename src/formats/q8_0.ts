@@ -41,6 +41,10 @@ export const q8_0: Codec = {
   quantizeRef(out, o, x, xo, nBlocks) {
     for (let b = 0; b < nBlocks; b++, o += BYTES, xo += QK) quantizeBlockQ8_0(out, o, x, xo, unusedD, 0);
   },
+  quantizeWeighted(out, o, x, xo, nBlocks) {
+    // ggml's quantize_q8_0 ignores quant_weights: 8 bits leave nothing for an importance matrix to trade
+    q8_0.quantizeRef(out, o, x, xo, nBlocks);
+  },
   dequantize(out, oo, src, so, nBlocks) {
     const f16 = f16Table();
     for (let b = 0; b < nBlocks; b++, so += BYTES, oo += QK) {

@@ -6,10 +6,19 @@
 // size divides N). A K-quant (q2_k … q6_k) on rows its super-block of 256 does not divide is simulated instead: all
 // values as one run of super-blocks, the last zero-padded, no tail; the note names the type llama.cpp would store.
 // --dequant writes the reconstruction as float32; the summary gives bytes, bits per weight, SQNR.
+// --imatrix: a little-endian float32 importance per column (llama-imatrix's values for this matrix), quantized as
+// ggml's quantize_<type> does when given them.
 // Values a format cannot store (a block whose fp16 scale would pass 65504: ggml writes it as Inf and reads back
 // Inf/NaN) are refused, naming the first one, and nothing is written: no clamping, so the bytes stay ggml's.
 import {readFile, writeFile} from "node:fs/promises";
-import {dequantizeMatrix, matrixBpw, quantizeMatrix, quantizedBytes, tailNote} from "../../formats/matrix.ts";
+import {
+  dequantizeMatrix,
+  importanceProblem,
+  matrixBpw,
+  quantizeMatrix,
+  quantizedBytes,
+  tailNote
+} from "../../formats/matrix.ts";
 import {tensorMetrics} from "../../quant/metrics.ts";
 import {SCHEMES, toFormat} from "../../formats/schemes.ts";
 import type {Command} from "../command.ts";
@@ -35,6 +44,18 @@ async function readF32File(path: string): Promise<Float32Array> {
   return x;
 }
 
+async function readImportance(path: string, cols: number): Promise<Float32Array> {
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`invalid imatrix: ${path} (${e.code === "ENOENT" ? "no such file" : e.message})`);
+  });
+  if (bytes.byteLength % 4 !== 0)
+    throw new Error(`invalid imatrix: ${path} has ${bytes.byteLength} bytes (expected little-endian float32 values)`);
+  const qw = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const problem = importanceProblem(qw, cols);
+  if (problem) throw new Error(`invalid imatrix: ${path}: ${problem}`);
+  return qw;
+}
+
 export const quantizeCommand: Command = {
   name: "quantize",
   summary:
@@ -53,6 +74,7 @@ export const quantizeCommand: Command = {
     {name: "row", type: "int", arg: "N", help: "values per row (default: the whole input is one row)"},
     {name: "out", type: "string", arg: "FILE", help: "packed bytes: header, blocks of each row, then float32 tails"},
     {name: "dequant", type: "string", arg: "FILE", help: "also write the dequantized values as float32"},
+    {name: "imatrix", type: "string", arg: "FILE", help: "float32 importance per column: ggml's weighted quantizer"},
     {name: "json", type: "boolean", help: "print one JSON object"},
     ...QUANTIZE_MODEL_OPTIONS
   ],
@@ -60,14 +82,15 @@ export const quantizeCommand: Command = {
     if (quantizesModel(raw)) return quantizeModel(raw, io);
     const format = toFormat(required(raw.format, "format", "SPEC"));
     const out = required(raw.out, "out", "FILE");
-    refuseSameFile({in: raw.in}, {out, dequant: raw.dequant});
+    refuseSameFile({in: raw.in, imatrix: raw.imatrix}, {out, dequant: raw.dequant});
     const path = required(raw.in, "in", "FILE");
     const x = await readF32File(path);
     const cols = toInt(raw, "row", {min: 1}) ?? x.length;
     if (x.length % cols !== 0)
       throw new Error(`invalid row: ${cols} (the input has ${x.length} values, not whole rows)`);
     const rows = x.length / cols;
-    const q = quantizeMatrix(format.codec(rows, cols), x, rows, cols);
+    const imatrix = typeof raw.imatrix === "string" ? await readImportance(raw.imatrix, cols) : undefined;
+    const q = quantizeMatrix(format.codec(rows, cols), x, rows, cols, imatrix);
     const packed = new Uint8Array(quantizedBytes(q));
     packed.set(q.data);
     packed.set(new Uint8Array(q.tail.buffer, q.tail.byteOffset, q.tail.byteLength), q.data.byteLength);
