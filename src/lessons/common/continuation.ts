@@ -1,7 +1,7 @@
 // A greedy continuation of a prompt, optionally with patch specs installed on the model for the whole run (prefill
 // of the prompt and every decode step), so an intervention's effect on the text can be read next to the clean one.
-import {addHook, generate, patchHooks, type PatchSpec, type Tokenizer, type Transformer} from "../../engine/index.ts";
-import {tokenText} from "./tokens.ts";
+import {addHook, generate, patchHooks, type PatchSpec, type Transformer} from "../../engine/index.ts";
+import {tokenText, type TextSide} from "./tokens.ts";
 
 export interface ContinuationOptions {
   /** tokens to generate after the prompt */
@@ -28,7 +28,7 @@ const inFlight = new WeakMap<Transformer, Promise<unknown>>();
  */
 export function greedyContinuation(
   model: Transformer,
-  tokenizer: Tokenizer,
+  tokenizer: TextSide,
   prompt: readonly number[],
   options: ContinuationOptions
 ): Promise<string[]> {
@@ -41,7 +41,7 @@ export function greedyContinuation(
 
 async function continuation(
   model: Transformer,
-  tokenizer: Tokenizer,
+  tokenizer: TextSide,
   prompt: readonly number[],
   {steps, patches = [], signal}: ContinuationOptions
 ): Promise<string[]> {

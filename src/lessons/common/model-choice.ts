@@ -1,4 +1,5 @@
-// What a notebook runs on: the built-in model or a llama2.c checkpoint + tokenizer the user loaded from disk. A
+// What a notebook runs on: the built-in model, a llama2.c checkpoint + tokenizer or a GGUF file the user loaded from
+// disk. A
 // choice knows its config without loading anything and opens a fresh copy (its own RunState) on demand, behind the
 // memory guard, so a notebook can open two copies (fp32 and quantized) of whichever model is picked. Copies run on the
 // WebAssembly SIMD kernels (createModel), with worker threads where the page is cross-origin isolated and the model
@@ -12,12 +13,17 @@ import {
   readSource,
   readTokenizer,
   seededCheckpoint,
+  loadGgufModel,
   type Config
 } from "../../engine/index.ts";
-import {createModel, fastModelBytes, MIN_PARALLEL_FLOPS, type RunningModel} from "../../kernels/index.ts";
+import {createModel, fastModelBytes, MIN_PARALLEL_FLOPS} from "../../kernels/index.ts";
+import {runOnKernels, type RunningEngine} from "../../kernels/create-model.ts";
+import {blobSource} from "../../model-files/gguf/index.ts";
 import {guardMemory, memoryBudget, type MemoryBudget} from "../../studio/memory-guard.ts";
 import {showNotice} from "../../studio/notices.ts";
-import type {StoredModel} from "./model-store.ts";
+import {formatTypeCounts, type GgufPreview} from "./gguf-preview.ts";
+import {llama2cModelText, missingText, vocabModelText, type ModelText} from "./model-text.ts";
+import type {StoredCheckpoint} from "./model-store.ts";
 
 export const BUILT_IN = "built-in";
 
@@ -29,13 +35,22 @@ export interface ModelChoice {
   config: Config;
   /** the built-in model while it is the seeded, untrained one: its predictions are noise */
   untrained: boolean;
-  /** file names and checkpoint size, for a model from disk */
+  /** file names and checkpoint size, for a llama2.c model from disk */
   files: {checkpoint: string; tokenizer: string; bytes: number} | null;
+  /** what the GGUF file says (metadata, tensor types), for a GGUF model */
+  gguf: GgufPreview | null;
+  /** the text side: how its tokenizer is called, or null (text cells then say which files would give it one) */
+  tokenizer: string | null;
   /**
    * A fresh copy of the model, after checking that it fits in memory. Pass the cell's `invalidation` to stop the
    * copy's kernel threads when the cell re-runs (a copy nobody holds any more stops them when it is collected).
    */
-  open: (options?: OpenOptions) => Promise<RunningModel>;
+  open: (options?: OpenOptions) => Promise<OpenedModel>;
+}
+
+/** A running copy and its text side (encode a prompt, a token's bytes). */
+export interface OpenedModel extends RunningEngine {
+  tokenizer: ModelText;
 }
 
 export interface OpenOptions {
@@ -64,17 +79,20 @@ export function notebookThreads(c: Config, scope: {crossOriginIsolated?: boolean
 const unclosed = new FinalizationRegistry<() => void>((close) => close());
 let fallbackShown = false;
 
-/** A copy of a model on the fast kernels, behind the memory guard (the wasm arena counted, not just the weights). */
+/**
+ * A copy of a model on the fast kernels, behind the memory guard: `bytes` is what the copy holds (the wasm arena
+ * counted, not just the weights), checked before `make` reads anything.
+ */
 async function openCopy(
-  files: () => Promise<[ArrayBuffer | Uint8Array, ArrayBuffer | Uint8Array]>,
+  make: (threads: number) => Promise<OpenedModel>,
   config: Config,
+  bytes: (threads: number) => number,
   what: string,
   {invalidation, budget = memoryBudget()}: OpenOptions = {}
-): Promise<RunningModel> {
+): Promise<OpenedModel> {
   const threads = notebookThreads(config);
-  guardMemory(fastModelBytes(config, {threads, prefillRows: config.seqLen}), {what, hint: MEMORY_HINT}, budget);
-  const [checkpoint, tokenizer] = await files();
-  const running = await createModel(checkpoint, tokenizer, {threads});
+  guardMemory(bytes(threads), {what, hint: MEMORY_HINT}, budget);
+  const running = await make(threads);
   if (running.kernels === "ts" && !fallbackShown) {
     fallbackShown = true;
     showNotice(
@@ -93,6 +111,26 @@ async function openCopy(
   unclosed.register(running.model, close, running.model);
   void invalidation?.then(() => running.close());
   return running;
+}
+
+/** A llama2.c checkpoint and tokenizer as an open copy. */
+function openCheckpoint(
+  files: () => Promise<[ArrayBuffer | Uint8Array, ArrayBuffer | Uint8Array]>,
+  config: Config,
+  what: string,
+  options?: OpenOptions
+): Promise<OpenedModel> {
+  return openCopy(
+    async (threads) => {
+      const [checkpoint, tokenizer] = await files();
+      const running = await createModel(checkpoint, tokenizer, {threads});
+      return {...running, tokenizer: llama2cModelText(running.tokenizer)};
+    },
+    config,
+    (threads) => fastModelBytes(config, {threads, prefillRows: config.seqLen}),
+    what,
+    options
+  );
 }
 
 /** "4 layers · width 128 · 4 heads (2 KV) · vocab 259 · 0.9M parameters" */
@@ -123,14 +161,16 @@ export function builtInChoice(): ModelChoice {
     config,
     untrained,
     files: null,
+    gguf: null,
+    tokenizer: "llama2.c tokenizer.bin",
     open: (options) => {
       const {checkpoint, tokenizer} = DEFAULT_MODEL_FILES();
-      return openCopy(async () => [checkpoint, tokenizer], config, "the built-in model", options);
+      return openCheckpoint(async () => [checkpoint, tokenizer], config, "the built-in model", options);
     }
   };
 }
 
-export function storedChoice(stored: StoredModel): ModelChoice {
+export function storedChoice(stored: StoredCheckpoint): ModelChoice {
   let bytes: Promise<[ArrayBuffer, ArrayBuffer]> | null = null;
   return {
     key: stored.name,
@@ -138,11 +178,51 @@ export function storedChoice(stored: StoredModel): ModelChoice {
     config: stored.config,
     untrained: false,
     files: {checkpoint: stored.checkpointName, tokenizer: stored.tokenizerName, bytes: stored.checkpoint.size},
+    gguf: null,
+    tokenizer: `llama2.c ${stored.tokenizerName}`,
     open: (options) =>
-      openCopy(
+      openCheckpoint(
         () => (bytes ??= Promise.all([stored.checkpoint.arrayBuffer(), stored.tokenizer.arrayBuffer()])),
         stored.config,
         `the model ${stored.name}`,
+        options
+      )
+  };
+}
+
+/**
+ * A GGUF file (the user's File, or the stored copy) as a choice: every open reads its tensors again from the Blob,
+ * range by range, so the file is never copied whole into memory; the tokenizer is the file's own.
+ */
+export function ggufChoice(file: Blob, name: string, preview: GgufPreview): ModelChoice {
+  const {config, extraFloats, tensorBytes} = preview;
+  const label = preview.name && preview.name !== name ? `${name} (${preview.name})` : name;
+  const what = `the model ${name}`;
+  const text = preview.tokenizer ? vocabModelText(preview.tokenizer) : missingText(what);
+  return {
+    key: name,
+    label: `${label} from disk: GGUF ${preview.architecture}, ${formatTypeCounts(preview.types)} (${describeConfig(config)})`,
+    config,
+    untrained: false,
+    files: null,
+    gguf: preview,
+    tokenizer: text.description,
+    open: (options) =>
+      openCopy(
+        async (threads) => {
+          const source = blobSource(file, name);
+          const engine = await runOnKernels(
+            config,
+            async (o) => (await loadGgufModel(source, {...o, ctx: config.seqLen})).model,
+            {threads, extraBytes: 4 * extraFloats}
+          );
+          return {...engine, tokenizer: text};
+        },
+        config,
+        // the loader keeps the file's packed tensors next to the float32 weights
+        (threads) =>
+          fastModelBytes(config, {threads, prefillRows: config.seqLen, extraBytes: 4 * extraFloats}) + tensorBytes,
+        what,
         options
       )
   };

@@ -1,7 +1,9 @@
 // The model picker every model notebook starts with: an input whose value is a ModelChoice (the built-in model, or
-// the llama2.c checkpoint the user loaded from disk), deep-linked as `?model=<name>`, with a loader for a checkpoint
-// and its tokenizer (progress, Stop, clear errors). A loaded model is kept in this browser (model-store.ts), so every
-// notebook's picker offers it; a notebook cell writes
+// the model the user loaded from disk), deep-linked as `?model=<name>`, with a loader that takes a GGUF file (picked
+// or dropped: first a preview of its metadata, tensor types and memory per weight mode, then Load with progress and
+// Cancel) or a llama2.c checkpoint and its tokenizer. Every problem is a clear message and the previous model stays.
+// A loaded model is kept in this browser (model-store.ts), so every notebook's picker offers it; a notebook cell
+// writes
 //   const choice = view(await modelPicker());
 //   const {model, tokenizer} = await choice.open();
 import * as Inputs from "@observablehq/inputs";
@@ -9,8 +11,12 @@ import "../../studio/inputs.ts";
 import "./notebook-kit.css";
 import {bindUrl, type UrlCodec} from "../../studio/url-input.ts";
 import {track} from "../../studio/work.ts";
-import {builtInChoice, readModelFiles, storedChoice, type ModelChoice} from "./model-choice.ts";
-import {forgetStoredModel, readStoredModel, storeModel, type StoredModel} from "./model-store.ts";
+import {blobSource} from "../../model-files/gguf/index.ts";
+import {memoryBudget} from "../../studio/memory-guard.ts";
+import {builtInChoice, ggufChoice, readModelFiles, storedChoice, type ModelChoice} from "./model-choice.ts";
+import {forgetStoredModel, readStoredModel, storeGguf, storeModel, type StoredCheckpoint} from "./model-store.ts";
+import {ggufPreviewElement} from "./gguf-preview-view.ts";
+import {memoryPlan, memoryRefusal, previewGgufSource, type GgufPreview} from "./gguf-preview.ts";
 
 export interface ModelPickerOptions {
   /** URL parameter of the deep link (default "model"); null keeps the choice out of the URL */
@@ -26,8 +32,8 @@ const MiB = 2 ** 20;
 export async function modelPicker(options: ModelPickerOptions = {}): Promise<ModelPicker> {
   const {param = "model", loaderOpen = false} = options;
   const builtIn = builtInChoice();
-  const stored = await readStoredModel();
-  let choices = stored ? [builtIn, storedChoice(stored)] : [builtIn];
+  const stored = await storedModelChoice();
+  let choices = stored ? [builtIn, stored] : [builtIn];
   let current = builtIn;
 
   const root = document.createElement("div") as unknown as ModelPicker;
@@ -88,7 +94,7 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
           }),
         {label: `loading ${checkpoint.name}`}
       );
-      const model: StoredModel = {
+      const model: StoredCheckpoint = {
         name: checkpoint.name.replace(/\.bin$/i, "") || checkpoint.name,
         checkpointName: checkpoint.name,
         tokenizerName: tokenizer.name,
@@ -114,6 +120,111 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
       progress.hidden = true;
     }
   });
+
+  // A GGUF file, picked or dropped: preview first (header and tensor table only), then Load on request.
+  const ggufInput = loader.querySelector<HTMLInputElement>("input[name=gguf]")!;
+  const previewSlot = loader.querySelector<HTMLElement>(".gb-model-preview")!;
+  const cancel = loader.querySelector<HTMLButtonElement>(".gb-model-cancel")!;
+  let previewed: {file: File; preview: GgufPreview} | null = null;
+
+  const previewFile = async (file: File) => {
+    error.hidden = true;
+    status.textContent = `reading the header of ${file.name}`;
+    previewSlot.replaceChildren();
+    previewed = null;
+    try {
+      const preview = await previewGgufSource(blobSource(file));
+      previewed = {file, preview};
+      const plan = memoryPlan(preview, memoryBudget());
+      const refusal = memoryRefusal(plan, `the model ${file.name}`);
+      const view = ggufPreviewElement(file, preview, plan);
+      const load = view.querySelector<HTMLButtonElement>(".gb-model-load-gguf")!;
+      load.disabled = refusal !== null;
+      load.addEventListener("click", () => void loadGguf());
+      previewSlot.replaceChildren(view);
+      status.textContent = `${file.name}: read its header; press Load to use it`;
+      if (refusal) showError(refusal);
+    } catch (readError) {
+      status.textContent = "";
+      showError(`could not load the model: ${(readError as Error).message}`);
+    }
+  };
+  ggufInput.addEventListener("change", () => {
+    const file = ggufInput.files?.[0];
+    if (file) void previewFile(file);
+  });
+  const dropZone = loader.querySelector<HTMLElement>(".gb-model-drop")!;
+  dropZone.addEventListener("dragover", (event) => {
+    event.preventDefault();
+    dropZone.classList.add("gb-model-drop-over");
+  });
+  dropZone.addEventListener("dragleave", () => dropZone.classList.remove("gb-model-drop-over"));
+  dropZone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    dropZone.classList.remove("gb-model-drop-over");
+    ggufInput.value = ""; // the dropped file replaces any picked one
+    const files = [...(event.dataTransfer?.files ?? [])];
+    if (files.length === 1) return void previewFile(files[0]!);
+    showError(
+      files.length === 0
+        ? "could not load the model: nothing was dropped; drop one .gguf file"
+        : `could not load the model: ${files.length} files were dropped; drop one .gguf file (Hugging Face folders are not read here yet)`
+    );
+  });
+
+  let cancelLoad: (() => void) | null = null;
+  cancel.addEventListener("click", () => cancelLoad?.());
+  const loadGguf = async () => {
+    if (!previewed) return;
+    const {file, preview} = previewed;
+    const name = file.name.replace(/\.gguf$/i, "") || file.name;
+    error.hidden = true;
+    progress.hidden = false;
+    progress.value = 0;
+    cancel.hidden = false;
+    const cancelled = new Promise<void>((resolve) => (cancelLoad = resolve));
+    try {
+      const choice = await track(
+        async (signal) => {
+          let kept = "kept in this browser until you press Forget: every notebook's model picker offers it";
+          let bytes: Blob = file;
+          try {
+            const stored = await storeGguf(file, name, {
+              signal,
+              onProgress: (written, total) => {
+                progress.value = total ? written / total : 1;
+                status.textContent = `keeping ${file.name} in this browser: ${(written / MiB).toFixed(1)} of ${(total / MiB).toFixed(1)} MiB`;
+              }
+            });
+            bytes = stored.file;
+            if (stored.where === "indexeddb")
+              kept += " (in IndexedDB: this browser has no writable private file system)";
+          } catch (storeError) {
+            if (signal.aborted) throw storeError;
+            kept = `used on this page only (${(storeError as Error).message})`;
+          }
+          signal.throwIfAborted();
+          status.textContent = `opening ${name} to check that it runs`;
+          const choice = ggufChoice(bytes, name, preview);
+          (await choice.open()).close();
+          return {choice, kept};
+        },
+        {label: `loading ${file.name}`, invalidation: cancelled}
+      );
+      choices = [builtIn, choice.choice];
+      status.textContent = `loaded ${name}; ${choice.kept}`;
+      previewSlot.replaceChildren();
+      choose(choice.choice);
+    } catch (loadError) {
+      const aborted = /WorkCancelled|AbortError/.test((loadError as Error).name);
+      status.textContent = aborted ? `cancelled loading ${file.name}; the model you had stays selected` : "";
+      if (!aborted) showError(`could not load the model: ${(loadError as Error).message}`);
+    } finally {
+      progress.hidden = true;
+      cancel.hidden = true;
+      cancelLoad = null;
+    }
+  };
 
   forget.addEventListener("click", async () => {
     await forgetStoredModel();
@@ -141,22 +252,42 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
   return root;
 }
 
+/** The stored model as a choice, or null (none, or a stored file that no longer reads: then it is not offered). */
+async function storedModelChoice(): Promise<ModelChoice | null> {
+  const stored = await readStoredModel();
+  if (!stored) return null;
+  if (stored.kind !== "gguf") return storedChoice(stored);
+  try {
+    return ggufChoice(stored.file, stored.name, await previewGgufSource(blobSource(stored.file, stored.fileName)));
+  } catch {
+    return null;
+  }
+}
+
 function loaderElement(open: boolean): HTMLDetailsElement {
   const details = document.createElement("details");
   details.className = "gb-model-loader";
   details.open = open;
   details.innerHTML = `
-    <summary>Load a llama2.c checkpoint and its tokenizer from disk</summary>
+    <summary>Load a model from disk: a GGUF file, or a llama2.c checkpoint and its tokenizer</summary>
+    <div class="gb-model-drop">
+      <label>GGUF file <input type="file" name="gguf" accept=".gguf"></label>
+      <span class="gb-model-drop-hint">or drop a <code>.gguf</code> file here</span>
+    </div>
+    <div class="gb-model-preview"></div>
     <div class="gb-model-files">
       <label>checkpoint <input type="file" name="checkpoint" accept=".bin"></label>
       <label>tokenizer <input type="file" name="tokenizer" accept=".bin"></label>
       <button type="button" class="gb-model-load">Load</button>
       <button type="button" class="gb-model-forget" hidden>Forget the loaded model</button>
     </div>
-    <progress max="1" hidden></progress> <span class="gb-model-status" role="status"></span>
+    <progress max="1" hidden></progress> <button type="button" class="gb-model-cancel" hidden>Cancel</button>
+    <span class="gb-model-status" role="status"></span>
     <p class="gb-model-error" role="alert" hidden></p>
-    <p class="gb-model-note">The files are read in this tab and kept in this browser's storage (IndexedDB) for the other
-    notebooks; nothing is uploaded. A legacy llama2.c checkpoint (<code>export.py --version 0</code>, e.g.
-    stories15M.bin) with the tokenizer.bin it was exported with.</p>`;
+    <p class="gb-model-note">The files are read in this tab and kept in this browser's storage (the private file
+    system, else IndexedDB) for the other notebooks; nothing is uploaded. A GGUF file from llama.cpp or the Hugging
+    Face Hub (llama and qwen2 architectures: SmolLM2, TinyLlama, Qwen2.5 …) carries its own tokenizer; a legacy
+    llama2.c checkpoint (<code>export.py --version 0</code>, e.g. stories15M.bin) needs the tokenizer.bin it was
+    exported with.</p>`;
   return details;
 }

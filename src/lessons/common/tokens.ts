@@ -1,6 +1,10 @@
 // Tokens as text for charts and tables, and the most likely next tokens of a logits row: the small pieces every model
 // notebook needs between the engine (ids, logits) and the viz (strings, probabilities).
-import {decodePiece, type Tokenizer} from "../../engine/index.ts";
+import type {Tokenizer} from "../../engine/index.ts";
+import {toModelText, type ModelText} from "./model-text.ts";
+
+/** a model's text side, or a llama2.c tokenizer as it is */
+export type TextSide = ModelText | Tokenizer;
 
 const UTF8 = new TextDecoder();
 
@@ -8,8 +12,8 @@ const UTF8 = new TextDecoder();
  * Token `id` as text after token `prev` (the BOS rule drops a leading space); a single byte that is not a whole
  * printable character shows as <0xAB>, like llama.cpp.
  */
-export function tokenText(tokenizer: Tokenizer, prev: number, id: number): string {
-  const bytes = decodePiece(tokenizer, prev, id);
+export function tokenText(tokenizer: TextSide, prev: number, id: number): string {
+  const bytes = toModelText(tokenizer).pieceBytes(prev, id);
   if (bytes.length === 1 && (bytes[0]! < 0x20 || bytes[0]! >= 0x80) && bytes[0] !== 0x0a) {
     return `<0x${bytes[0]!.toString(16).toUpperCase().padStart(2, "0")}>`;
   }
@@ -17,7 +21,7 @@ export function tokenText(tokenizer: Tokenizer, prev: number, id: number): strin
 }
 
 /** The prompt's tokens as {id, text}, each as its own piece (the space of a piece after BOS is kept, so it shows). */
-export function tokenPieces(tokenizer: Tokenizer, tokens: readonly number[]): {id: number; text: string}[] {
+export function tokenPieces(tokenizer: TextSide, tokens: readonly number[]): {id: number; text: string}[] {
   return tokens.map((id) => ({id, text: tokenText(tokenizer, 0, id)}));
 }
 
@@ -38,7 +42,7 @@ export interface TopToken {
 }
 
 /** The k most likely next tokens of a logits row (V,), most likely first, read after token `prev`. */
-export function topTokens(tokenizer: Tokenizer, prev: number, logits: ArrayLike<number>, k = 10): TopToken[] {
+export function topTokens(tokenizer: TextSide, prev: number, logits: ArrayLike<number>, k = 10): TopToken[] {
   const p = probabilities(logits);
   return [...p.keys()]
     .sort((a, b) => p[b]! - p[a]! || a - b)
