@@ -94,7 +94,7 @@ export async function kldEval(raw: RawOptions, options: ModelOptions, io: Io): P
   const running = await loadModelFor(options);
   let base: CliModel | null = null;
   try {
-    applyNumerics(running, options);
+    for (const line of applyNumerics(running, options)) io.err(line);
     for (const line of simulatedNoteLines(running.model.config, options.quant)) io.err(line);
     const codec = requireText(running, "--text");
     const tokens = codec.encode(text);
@@ -103,7 +103,7 @@ export async function kldEval(raw: RawOptions, options: ModelOptions, io: Io): P
     if (basePath !== undefined) {
       base = await loadModelFor({...options, model: basePath});
       // the base under llama.cpp's numerics too (on an F32 file they change nothing), unless --base-quant says how
-      applyNumerics(base, {quant: baseQuant, ggmlNumerics: options.ggmlNumerics && !baseQuant && !!base.fileMatrices});
+      applyNumerics(base, {quant: baseQuant, ggmlNumerics: options.ggmlNumerics && !baseQuant && base.gguf});
       checkSameVocabulary(running, base, tokens, requireText(base, "--base").encode(text), basePath);
       baseLogits = modelChunkLogits(base.model);
     } else {

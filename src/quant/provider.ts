@@ -138,6 +138,8 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   const withDefault = (s: QuantSettingsSpec): QuantSettingsSpec =>
     s.quant === undefined && asStored ? {...s, quant: asStored} : s;
   let settings = toQuantSettings(withDefault(spec));
+  /** the weight mode was asked for; otherwise each spec gets its default (a spec with formats: cached, else fp32) */
+  let weightsChosen = spec.weights !== undefined;
   /** act ggml: the input converter (made on first use, in the region) */
   let converter: GgmlConverter | null = null;
   /** entries by matrix name, then layer (token_embd and output have layer 0 only) */
@@ -384,7 +386,8 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     const text = formatQuantSpec(spec);
     if (!host.file) return text;
     if (text === asStoredText) return asInFileText(host.file.summary);
-    return `${text} (re-quantized from the dequantized file: ${host.file.summary})`;
+    const quantized = host.file.summary.split(", ").some((part) => !part.endsWith("× F32"));
+    return `${text} (${quantized ? "re-quantized from the dequantized file" : "from the file"}: ${host.file.summary})`;
   }
 
   /** Every entry in MATRIX_NAMES order (the embedding table first), by layer. */
@@ -431,9 +434,10 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
       this.profiler?.addBytes("other", -1, rowBytes);
     },
     update(next) {
+      weightsChosen ||= next.weights !== undefined;
       const merged = toQuantSettings({
         quant: next.quant ?? settings.quant,
-        weights: next.weights ?? settings.weights,
+        weights: next.weights ?? (weightsChosen ? settings.weights : undefined),
         act: next.act ?? settings.act
       });
       const specChanged = formatQuantSpec(merged.quant) !== formatQuantSpec(settings.quant);

@@ -129,6 +129,22 @@ describeWithFixtures("gguf", "weight modes on a GGUF's own packed blocks", () =>
     );
   });
 
+  it("--quant on an F32 file quantizes it: the weight mode follows the new spec unless one was asked for", async () => {
+    const tokens = readFixtureJson<FixtureJson>("gguf", "rand-256.f32.json").token_ids;
+    const plain = await load("rand-256.f32", false);
+    setQuant(plain, {quant: "q8_0"});
+    const expected = prefill(plain, tokens);
+    const model = await load("rand-256.f32", true);
+    expect((model.matrices as QuantMatrices).settings.weights).toBe("fp32"); // as in the file: nothing to dequantize
+    const provider = setQuant(model, {quant: "q8_0"});
+    expect(provider.settings.weights).toBe("cached");
+    expect(provider.specText).toBe("q8_0 (from the file: 21 × F32)");
+    expect(maxAbsDiff(prefill(model, tokens), expected)).toBe(0);
+    setQuant(model, {weights: "fp32"});
+    setQuant(model, {quant: "q4_0"});
+    expect(provider.settings.weights).toBe("fp32"); // chosen, so kept
+  });
+
   it("fused mode on the wasm kernels runs the file's blocks in the FUSED_KERNELS (and gives the TS fused logits)", async () => {
     for (const stem of ["rand-256.q4_k_m", "rand-256.q5_1", "rand-256.bf16"]) {
       const tokens = readFixtureJson<FixtureJson>("gguf", `${stem}.json`).token_ids;
