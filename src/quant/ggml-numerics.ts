@@ -5,7 +5,7 @@
 // Q5_1's m_w·s_x, where s_x = fp16(d·Σq) is a rounded block sum: it is added as m_w·(s_x − d_x·Σq_x) per block.
 // The embedding lookup and attention read float32 as llama.cpp's get_rows and F32 KV cache do.
 import {f16Table} from "../formats/fp16.ts";
-import {MIN_TIMES_SUM_TYPES, VEC_DOT_CODECS} from "../formats/vec-dot.ts";
+import {MIN_TIMES_SUM_TYPES, VEC_DOT_CODECS, vecDotInput} from "../formats/vec-dot.ts";
 import {layerViews, matrixShape, type MatrixHost, type MatrixProvider} from "../engine/matrices.ts";
 import type {LlamaTensorBytes} from "../model-files/gguf/index.ts";
 import {ggufTensorName, LINEAR_MATRICES, type LinearMatrix} from "../model-files/matrix-names.ts";
@@ -70,23 +70,10 @@ export function ggmlMatrices(
   const blocks = new Uint8Array(Math.ceil(maxN / QK) * 292); // the largest activation block per 32 values (Q8_K: 292 per 256)
   const xr = new Float32Array(maxN); // (n,) one input row as the kernel reads it
   const corr = new Float32Array(Math.ceil(maxN / QK)); // (n/32,) s_x − d_x·Σq_x per Q8_1 block
-  const f16 = f16Table();
 
   /** x (n,) -> xr: the input row through the vec_dot_type; the Q8_1 sum corrections into corr */
-  const convert = (e: Entry, x: Float32Array, xo: number): Float32Array => {
-    const act = e.act!;
-    const nb = e.n / act.blockSize;
-    act.quantizeRef(blocks, 0, x, xo, nb);
-    act.dequantize(xr, 0, blocks, 0, nb);
-    if (e.mins)
-      for (let b = 0; b < nb; b++) {
-        const o = b * act.blockBytes; // block_q8_1: fp16 d | fp16 s | int8 qs[32]
-        let sum = 0;
-        for (let j = 0; j < QK; j++) sum += (blocks[o + 4 + j]! << 24) >> 24;
-        corr[b] = f16[blocks[o + 2]! | (blocks[o + 3]! << 8)]! - f16[blocks[o]! | (blocks[o + 1]! << 8)]! * sum;
-      }
-    return xr;
-  };
+  const convert = (e: Entry, x: Float32Array, xo: number): Float32Array =>
+    vecDotInput(e.act!, x, xo, e.n, blocks, xr, e.mins ? corr : null);
   const addMinTerms = (e: Entry, out: Float32Array, oo: number) => {
     const nb = e.n / QK;
     for (let r = 0; r < e.d; r++) {

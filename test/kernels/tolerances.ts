@@ -21,3 +21,10 @@ export const QUANT_TOL = {atol: 2e-5, rtol: 1e-5};
 export const FUSED_TOL = {atol: 1e-6};
 /** whole-model logits, fast kernels vs reference ops: float32 reassociation through 4 layers (the engine's own bound) */
 export const LOGITS_TOL = {atol: 1e-4};
+/**
+ * llama.cpp's integer path vs its reference (same converted x, dequantize, float64 dot), each row divided by
+ * Σ|w·x'| + Σ|w|·|x|: the integer sums are exact, so what differs is the float32 scaling of each block and the
+ * sequential float32 sum over at most 48 blocks (+ the reference's own rounding of dequantized weights): within
+ * (48 + 2)·2^−24 of that scale. A wrong code bit moves a row by a whole code step, far more.
+ */
+export const VEC_DOT_TOL = {atol: 50 * 2 ** -24};
