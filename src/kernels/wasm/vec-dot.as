@@ -1,6 +1,8 @@
 // llama.cpp's integer path (--act ggml): x converted once per matvec to the weight type's vec_dot_type, as
 // src/formats/vec-dot.ts names it, byte for byte as the codecs there write it; then ggml's block dot products
-// (ggml-cpu quants.c, ggml_vec_dot_*_q8_*): exact integer sums per block, then the float scaling in ggml's order.
+// (ggml_vec_dot_*_q8_*): exact integer sums per block, then the float scaling in ggml's order — for the 32-value
+// blocks that of its x86 AVX2 kernels (arch/x86/quants.c, what llama.cpp's CPU build runs), for the K-quants that of
+// the scalar reference (quants.c).
 //   quantizeQ8_0x86 -> block_q8_0 (34 B: fp16 d | int8 qs[32]), d = amax/127, q = round-half-even(x·127/amax)
 //   quantizeQ8_1    -> block_q8_1 (36 B: fp16 d | fp16 s | int8 qs[32]), the same q and d, s = fp16(d·Σq)
 //   quantizeQ8_K    -> block_q8_K (292 B: f32 d | int8 qs[256] | int16 bsums[16]), iscale = −127/max,
@@ -8,7 +10,7 @@
 // A non-finite x·127/amax (amax below ~4e-37: 127/amax is inf) gives q = 0 and, in Q8_1, s = ±inf or NaN (the
 // machine's NaN, as in the codec), as the codecs do; ggml's AVX2 code would store −128 there.
 // Dot kernels: rows [r0, r1) of W (d, n) against the converted x at y; out (d,).
-//   Q8_0, Q4_0, Q5_0, IQ4_NL with Q8_0; Q4_1, Q5_1 with Q8_1: one sequential float32 sum over blocks.
+//   Q8_0, Q4_0, Q5_0, IQ4_NL with Q8_0; Q4_1, Q5_1 with Q8_1: in the order of ggml's x86 kernels (see below).
 //   Q2_K with Q8_K: sumf += d_x·d_w·isum − d_x·dmin_w·Σ bsums·m.
 //   Q3_K…Q6_K with Q8_K: 8 integer lanes (lane l = the values ≡ l mod 8) scaled per block into 8 float32 lanes,
 //   which are added to the (min-term) sum one after another at the end.
@@ -110,20 +112,57 @@ export function quantizeQ8_K(y: usize, x: usize, n: i32): void {
   }
 }
 
+/** 16 int8 pairs -> i32x4: the sums of 4 consecutive products, as x86's maddubs + madd make each float lane. */
+@inline function quadSums(a: v128, b: v128): v128 {
+  const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(a), i16x8.extend_low_i8x16_s(b));
+  const hi = i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(a), i16x8.extend_high_i8x16_s(b));
+  return i32x4.add(v128.shuffle<i32>(lo, hi, 0, 2, 4, 6), v128.shuffle<i32>(lo, hi, 1, 3, 5, 7));
+}
+
+/**
+ * Two lanes of _mm256_fmadd_ps(d, q, acc): acc (f64x2 holding float32 values) + d·q (f64x2 d, the low two i32 lanes of
+ * q) rounded once to float32. d·q is exact in f64 (24 × 17 bits), so only the sum rounds, and then once more to f32.
+ */
+@inline function fmaLanes(acc: v128, d: v128, q: v128): v128 {
+  return f64x2.promote_low_f32x4(f32x4.demote_f64x2_zero(f64x2.add(f64x2.mul(d, f64x2.convert_low_i32x4_s(q)), acc)));
+}
+
+/** x86's hsum_float_8 over lanes a0..a7 (pairs in four f64x2): ((a0 + a4) + (a2 + a6)) + ((a1 + a5) + (a3 + a7)). */
+@inline function hsum8(a01: v128, a23: v128, a45: v128, a67: v128): f32 {
+  const r0 = <f32>f64x2.extract_lane(a01, 0) + <f32>f64x2.extract_lane(a45, 0);
+  const r1 = <f32>f64x2.extract_lane(a01, 1) + <f32>f64x2.extract_lane(a45, 1);
+  const r2 = <f32>f64x2.extract_lane(a23, 0) + <f32>f64x2.extract_lane(a67, 0);
+  const r3 = <f32>f64x2.extract_lane(a23, 1) + <f32>f64x2.extract_lane(a67, 1);
+  return r0 + r2 + (r1 + r3);
+}
+
+// The 32-value block formats follow llama.cpp's x86 (AVX2) kernels, which its CPU build runs, rather than the scalar
+// reference: 8 float lanes, lane l the integer sum of values 4l..4l+3 of a block, acc_l = fma(d_w·d_x, lane, acc_l),
+// then hsum8 (and Q4_1 / Q5_1 add their sequential Σ m_w·s_x last; IQ4_NL alternates two accumulators).
+// w8(bp) / lo, hi: the block's 32 weight codes as two i8x16 (values 0..15, 16..31).
+
 export function vecDotQ8_0(r0: i32, r1: i32, out: usize, y: usize, w: usize, n: i32): void {
   const nb = n >> 5;
   const rowBytes = <usize>nb * 34;
   for (let i = r0; i < r1; i++) {
     let bp = w + <usize>i * rowBytes;
     let yp = y;
-    let sumf: f32 = 0;
+    let a01 = f64x2.splat(0);
+    let a23 = a01;
+    let a45 = a01;
+    let a67 = a01;
     for (let b = 0; b < nb; b++) {
-      const si = hsumI(i32x4.add(dotI8(v128.load(bp, 2), v128.load(yp, 2)), dotI8(v128.load(bp, 18), v128.load(yp, 18))));
-      sumf += <f32>si * (halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp)));
+      const q03 = quadSums(v128.load(bp, 2), v128.load(yp, 2));
+      const q47 = quadSums(v128.load(bp, 18), v128.load(yp, 18));
+      const d = f64x2.splat(<f64>(halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp))));
+      a01 = fmaLanes(a01, d, q03);
+      a23 = fmaLanes(a23, d, v128.shuffle<i32>(q03, q03, 2, 3, 0, 1));
+      a45 = fmaLanes(a45, d, q47);
+      a67 = fmaLanes(a67, d, v128.shuffle<i32>(q47, q47, 2, 3, 0, 1));
       bp += 34;
       yp += 34;
     }
-    store<f32>(out + (<usize>i << 2), sumf);
+    store<f32>(out + (<usize>i << 2), hsum8(a01, a23, a45, a67));
   }
 }
 
@@ -135,17 +174,23 @@ export function vecDotQ4_0(r0: i32, r1: i32, out: usize, y: usize, w: usize, n: 
   for (let i = r0; i < r1; i++) {
     let bp = w + <usize>i * rowBytes;
     let yp = y;
-    let sumf: f32 = 0;
+    let a01 = f64x2.splat(0);
+    let a23 = a01;
+    let a45 = a01;
+    let a67 = a01;
     for (let b = 0; b < nb; b++) {
       const q = v128.load(bp, 2);
-      const lo = i8x16.sub(v128.and(q, mask), eight);
-      const hi = i8x16.sub(i8x16.shr_u(q, 4), eight);
-      const si = hsumI(i32x4.add(dotI8(lo, v128.load(yp, 2)), dotI8(hi, v128.load(yp, 18))));
-      sumf += (<f32>si * halfToFloat(load<u16>(bp))) * halfToFloat(load<u16>(yp));
+      const q03 = quadSums(i8x16.sub(v128.and(q, mask), eight), v128.load(yp, 2));
+      const q47 = quadSums(i8x16.sub(i8x16.shr_u(q, 4), eight), v128.load(yp, 18));
+      const d = f64x2.splat(<f64>(halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp))));
+      a01 = fmaLanes(a01, d, q03);
+      a23 = fmaLanes(a23, d, v128.shuffle<i32>(q03, q03, 2, 3, 0, 1));
+      a45 = fmaLanes(a45, d, q47);
+      a67 = fmaLanes(a67, d, v128.shuffle<i32>(q47, q47, 2, 3, 0, 1));
       bp += 18;
       yp += 34;
     }
-    store<f32>(out + (<usize>i << 2), sumf);
+    store<f32>(out + (<usize>i << 2), hsum8(a01, a23, a45, a67));
   }
 }
 
@@ -157,17 +202,25 @@ export function vecDotQ5_0(r0: i32, r1: i32, out: usize, y: usize, w: usize, n: 
   for (let i = r0; i < r1; i++) {
     let bp = w + <usize>i * rowBytes;
     let yp = y;
-    let sumf: f32 = 0;
+    let a01 = f64x2.splat(0);
+    let a23 = a01;
+    let a45 = a01;
+    let a67 = a01;
     for (let b = 0; b < nb; b++) {
       const q = v128.load(bp, 6);
       const lo = i8x16.sub(v128.or(v128.and(q, mask), fifthBits(bp + 2, false)), k16);
       const hi = i8x16.sub(v128.or(i8x16.shr_u(q, 4), fifthBits(bp + 2, true)), k16);
-      const si = hsumI(i32x4.add(dotI8(lo, v128.load(yp, 2)), dotI8(hi, v128.load(yp, 18))));
-      sumf += (halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp))) * <f32>si;
+      const q03 = quadSums(lo, v128.load(yp, 2));
+      const q47 = quadSums(hi, v128.load(yp, 18));
+      const d = f64x2.splat(<f64>(halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp))));
+      a01 = fmaLanes(a01, d, q03);
+      a23 = fmaLanes(a23, d, v128.shuffle<i32>(q03, q03, 2, 3, 0, 1));
+      a45 = fmaLanes(a45, d, q47);
+      a67 = fmaLanes(a67, d, v128.shuffle<i32>(q47, q47, 2, 3, 0, 1));
       bp += 22;
       yp += 34;
     }
-    store<f32>(out + (<usize>i << 2), sumf);
+    store<f32>(out + (<usize>i << 2), hsum8(a01, a23, a45, a67));
   }
 }
 
@@ -177,17 +230,51 @@ export function vecDotIQ4_NL(r0: i32, r1: i32, out: usize, y: usize, w: usize, n
   const mask = i8x16.splat(15);
   const table = i8x16(-127, -104, -83, -65, -49, -35, -22, -10, 1, 13, 25, 38, 53, 69, 89, 113);
   for (let i = r0; i < r1; i++) {
-    let bp = w + <usize>i * rowBytes;
-    let yp = y;
-    let sumf: f32 = 0;
-    for (let b = 0; b < nb; b++) {
+    const row = w + <usize>i * rowBytes;
+    // two accumulators, even and odd blocks (ggml unrolls by 2), added lane by lane before hsum8
+    let e01 = f64x2.splat(0);
+    let e23 = e01;
+    let e45 = e01;
+    let e67 = e01;
+    let o01 = e01;
+    let o23 = e01;
+    let o45 = e01;
+    let o67 = e01;
+    let b = 0;
+    for (; b + 1 < nb; b += 2) {
+      for (let k = 0; k < 2; k++) {
+        const bp = row + <usize>(b + k) * 18;
+        const yp = y + <usize>(b + k) * 34;
+        const q = v128.load(bp, 2);
+        const q03 = quadSums(i8x16.swizzle(table, v128.and(q, mask)), v128.load(yp, 2));
+        const q47 = quadSums(i8x16.swizzle(table, i8x16.shr_u(q, 4)), v128.load(yp, 18));
+        const d = f64x2.splat(<f64>(halfToFloat(load<u16>(yp)) * halfToFloat(load<u16>(bp))));
+        const q23 = v128.shuffle<i32>(q03, q03, 2, 3, 0, 1);
+        const q67 = v128.shuffle<i32>(q47, q47, 2, 3, 0, 1);
+        if (k == 0) {
+          e01 = fmaLanes(e01, d, q03);
+          e23 = fmaLanes(e23, d, q23);
+          e45 = fmaLanes(e45, d, q47);
+          e67 = fmaLanes(e67, d, q67);
+        } else {
+          o01 = fmaLanes(o01, d, q03);
+          o23 = fmaLanes(o23, d, q23);
+          o45 = fmaLanes(o45, d, q47);
+          o67 = fmaLanes(o67, d, q67);
+        }
+      }
+    }
+    const sum2 = (a: v128, c: v128): v128 => f64x2.promote_low_f32x4(f32x4.add(f32x4.demote_f64x2_zero(a), f32x4.demote_f64x2_zero(c)));
+    let sumf = hsum8(sum2(e01, o01), sum2(e23, o23), sum2(e45, o45), sum2(e67, o67));
+    // an odd last block: ggml's scalar tail
+    for (; b < nb; b++) {
+      const bp = row + <usize>b * 18;
+      const yp = y + <usize>b * 34;
       const q = v128.load(bp, 2);
       const lo = i8x16.swizzle(table, v128.and(q, mask));
       const hi = i8x16.swizzle(table, i8x16.shr_u(q, 4));
       const si = hsumI(i32x4.add(dotI8(lo, v128.load(yp, 2)), dotI8(hi, v128.load(yp, 18))));
-      sumf += (halfToFloat(load<u16>(yp)) * halfToFloat(load<u16>(bp))) * <f32>si;
-      bp += 18;
-      yp += 34;
+      sumf += halfToFloat(load<u16>(yp)) * halfToFloat(load<u16>(bp)) * <f32>si;
     }
     store<f32>(out + (<usize>i << 2), sumf);
   }
@@ -200,16 +287,25 @@ export function vecDotQ4_1(r0: i32, r1: i32, out: usize, y: usize, w: usize, n: 
   for (let i = r0; i < r1; i++) {
     let bp = w + <usize>i * rowBytes;
     let yp = y;
-    let sumf: f32 = 0;
+    let a01 = f64x2.splat(0);
+    let a23 = a01;
+    let a45 = a01;
+    let a67 = a01;
+    let summs: f32 = 0;
     for (let b = 0; b < nb; b++) {
+      summs += halfToFloat(load<u16>(bp, 2)) * halfToFloat(load<u16>(yp, 2));
       const q = v128.load(bp, 4);
-      const si = hsumI(i32x4.add(dotI8(v128.and(q, mask), v128.load(yp, 4)), dotI8(i8x16.shr_u(q, 4), v128.load(yp, 20))));
-      const dd = halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp));
-      sumf += dd * <f32>si + halfToFloat(load<u16>(bp, 2)) * halfToFloat(load<u16>(yp, 2));
+      const q03 = quadSums(v128.and(q, mask), v128.load(yp, 4));
+      const q47 = quadSums(i8x16.shr_u(q, 4), v128.load(yp, 20));
+      const d = f64x2.splat(<f64>(halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp))));
+      a01 = fmaLanes(a01, d, q03);
+      a23 = fmaLanes(a23, d, v128.shuffle<i32>(q03, q03, 2, 3, 0, 1));
+      a45 = fmaLanes(a45, d, q47);
+      a67 = fmaLanes(a67, d, v128.shuffle<i32>(q47, q47, 2, 3, 0, 1));
       bp += 20;
       yp += 36;
     }
-    store<f32>(out + (<usize>i << 2), sumf);
+    store<f32>(out + (<usize>i << 2), hsum8(a01, a23, a45, a67) + summs);
   }
 }
 
@@ -220,18 +316,27 @@ export function vecDotQ5_1(r0: i32, r1: i32, out: usize, y: usize, w: usize, n: 
   for (let i = r0; i < r1; i++) {
     let bp = w + <usize>i * rowBytes;
     let yp = y;
-    let sumf: f32 = 0;
+    let a01 = f64x2.splat(0);
+    let a23 = a01;
+    let a45 = a01;
+    let a67 = a01;
+    let summs: f32 = 0;
     for (let b = 0; b < nb; b++) {
+      summs += halfToFloat(load<u16>(bp, 2)) * halfToFloat(load<u16>(yp, 2));
       const q = v128.load(bp, 8);
       const lo = v128.or(v128.and(q, mask), fifthBits(bp + 4, false));
       const hi = v128.or(i8x16.shr_u(q, 4), fifthBits(bp + 4, true));
-      const si = hsumI(i32x4.add(dotI8(lo, v128.load(yp, 4)), dotI8(hi, v128.load(yp, 20))));
-      const dd = halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp));
-      sumf += dd * <f32>si + halfToFloat(load<u16>(bp, 2)) * halfToFloat(load<u16>(yp, 2));
+      const q03 = quadSums(lo, v128.load(yp, 4));
+      const q47 = quadSums(hi, v128.load(yp, 20));
+      const d = f64x2.splat(<f64>(halfToFloat(load<u16>(bp)) * halfToFloat(load<u16>(yp))));
+      a01 = fmaLanes(a01, d, q03);
+      a23 = fmaLanes(a23, d, v128.shuffle<i32>(q03, q03, 2, 3, 0, 1));
+      a45 = fmaLanes(a45, d, q47);
+      a67 = fmaLanes(a67, d, v128.shuffle<i32>(q47, q47, 2, 3, 0, 1));
       bp += 24;
       yp += 36;
     }
-    store<f32>(out + (<usize>i << 2), sumf);
+    store<f32>(out + (<usize>i << 2), hsum8(a01, a23, a45, a67) + summs);
   }
 }
 
