@@ -10,6 +10,8 @@ import {matvecVecDot} from "./vec-dot.ts";
 export interface QuantKernels {
   /** fused: W (rows, cols) quantized @ x (cols,) -> out (rows,), dequantizing inside each dot; x stays float32 */
   matvecQuant(out: Float32Array, x: Float32Array, q: QuantizedMatrix): void;
+  /** fused prefill: X (T, cols) @ Wᵀ -> out (T, rows), the same numbers as T matvecQuant calls; x stays float32 */
+  matmulQuant(out: Float32Array, x: Float32Array, T: number, q: QuantizedMatrix): void;
   /** integer path: x (cols,) quantized to Q8_0 blocks once (Q8_1 sums for Q4_1), then integer block dots */
   matvecQuantQ8(out: Float32Array, x: Float32Array, q: QuantizedMatrix): void;
   /**
@@ -47,6 +49,10 @@ export function referenceQuantKernels(): QuantKernels {
   const vectors = new Map<number, Q8Vector>();
   return {
     matvecQuant,
+    matmulQuant(out, x, T, q) {
+      for (let t = 0; t < T; t++)
+        matvecQuant(out.subarray(t * q.rows, (t + 1) * q.rows), x.subarray(t * q.cols, (t + 1) * q.cols), q);
+    },
     matvecVecDot,
     matvecQuantQ8(out, x, q) {
       let v = vectors.get(q.cols);

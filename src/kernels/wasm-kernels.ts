@@ -61,6 +61,8 @@ const ROW_OPS = [
   "vecDotQ4_K",
   "vecDotQ5_K",
   "vecDotQ6_K",
+  "matmulQ8_0",
+  "matmulQ4_K",
   "streamRead"
 ] as const;
 type RowOp = (typeof ROW_OPS)[number];
@@ -75,6 +77,8 @@ export interface FusedKernel {
   q8: RowOp | null;
   sums: 0 | 16 | 32;
   vecDot: RowOp | null;
+  /** prefill: float32 X (≤ MATMUL_TILE tokens) against the blocks read once (null: a matvec per token) */
+  matmul?: RowOp;
 }
 
 type ActQuantizer = "quantizeQ8_0x86" | "quantizeQ8_1" | "quantizeQ8_K";
@@ -87,7 +91,7 @@ export const ACT_QUANTIZERS: ReadonlyMap<Codec, ActQuantizer> = new Map<Codec, A
 
 /** Fused kernels per block format (by codec object, so no format name is switched on here). */
 export const FUSED_KERNELS: ReadonlyMap<Codec, FusedKernel> = new Map<Codec, FusedKernel>([
-  [q8_0, {f32: "matvecQ8_0", q8: "matvecQ8_0Q8", sums: 0, vecDot: "vecDotQ8_0"}],
+  [q8_0, {f32: "matvecQ8_0", q8: "matvecQ8_0Q8", sums: 0, vecDot: "vecDotQ8_0", matmul: "matmulQ8_0"}],
   [q4_0, {f32: "matvecQ4_0", q8: "matvecQ4_0Q8", sums: 0, vecDot: "vecDotQ4_0"}],
   [q4_1, {f32: "matvecQ4_1", q8: "matvecQ4_1Q8", sums: 32, vecDot: "vecDotQ4_1"}],
   [q5_0, {f32: "matvecQ5_0", q8: null, sums: 0, vecDot: "vecDotQ5_0"}],
@@ -95,7 +99,7 @@ export const FUSED_KERNELS: ReadonlyMap<Codec, FusedKernel> = new Map<Codec, Fus
   [iq4_nl, {f32: "matvecIQ4_NL", q8: null, sums: 0, vecDot: "vecDotIQ4_NL"}],
   [q2_k, {f32: "matvecQ2_K", q8: null, sums: 16, vecDot: "vecDotQ2_K"}],
   [q3_k, {f32: "matvecQ3_K", q8: null, sums: 0, vecDot: "vecDotQ3_K"}],
-  [q4_k, {f32: "matvecQ4_K", q8: null, sums: 32, vecDot: "vecDotQ4_K"}],
+  [q4_k, {f32: "matvecQ4_K", q8: null, sums: 32, vecDot: "vecDotQ4_K", matmul: "matmulQ4_K"}],
   [q5_k, {f32: "matvecQ5_K", q8: null, sums: 32, vecDot: "vecDotQ5_K"}],
   [q6_k, {f32: "matvecQ6_K", q8: null, sums: 0, vecDot: "vecDotQ6_K"}],
   [f16, {f32: "matvecF16", q8: null, sums: 0, vecDot: null}],
@@ -111,6 +115,8 @@ export const FUSED_KERNELS: ReadonlyMap<Codec, FusedKernel> = new Map<Codec, Fus
 export const MIN_PARALLEL_FLOPS = 2e6;
 /** matmul with fewer rows than this runs as T matvecs (no panel packing); measured in the bench's tile sweep */
 export const MATMUL_TILE_MIN_T = 4;
+/** Tokens per call of a fused quantized matmul (its kernels keep 4 accumulators). */
+const MATMUL_TILE = 4;
 /** Quantized-x blocks are 32 values. */
 const QK = 32;
 
@@ -168,7 +174,14 @@ const vecDotInputBytes = (maxN: number) => Math.max(36 * Math.ceil(maxN / QK), 2
 export function kernelScratchBytes(maxN: number, threads = 1): number {
   const blocks = Math.ceil(maxN / QK);
   const vecDot = Math.ceil(vecDotInputBytes(maxN) / 4);
-  return arenaBytes(...Array.from({length: threads}, () => 8 * maxN), maxN / 4, 2 * blocks, 2 * blocks, vecDot);
+  return arenaBytes(
+    ...Array.from({length: threads}, () => 8 * maxN),
+    maxN / 4,
+    2 * blocks,
+    2 * blocks,
+    vecDot,
+    MATMUL_TILE * blocks
+  );
 }
 
 type Exports = Record<RowOp, RowKernel> &
@@ -204,6 +217,7 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
   const xd = arena.alloc(2 * blocks).byteOffset; // d then s, per block
   const xsum = arena.alloc(2 * blocks).byteOffset; // Σx per 16 or per 32 values
   const xv = arena.alloc(Math.ceil(vecDotInputBytes(maxN) / 4)).byteOffset; // x as a vec_dot_type
+  const tileSums = arena.alloc(MATMUL_TILE * blocks).byteOffset; // Σx per 32 values of each token of a matmul tile
 
   const pool: ThreadPool | null =
     threads > 1
@@ -495,6 +509,36 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
       ex.quantizeQ8(xq, xd, x.byteOffset, n);
       rowSplit(k, q.rows, 4, 2 * n * q.rows, out.byteOffset, xq, q.data.byteOffset, n, xd);
       addTail(out, x, q);
+    },
+    matmulQuant(out, x, T, q) {
+      const k = fusedFor(out, x, q);
+      const {rows, cols} = q;
+      if (!k?.matmul || out.length < T * rows || x.length < T * cols) {
+        for (let t = 0; t < T; t++)
+          quant.matvecQuant(out.subarray(t * rows, (t + 1) * rows), x.subarray(t * cols, (t + 1) * cols), q);
+        return;
+      }
+      const n = blockCols(q);
+      for (let t0 = 0; t0 < T; t0 += MATMUL_TILE) {
+        const tn = Math.min(MATMUL_TILE, T - t0);
+        const xo = x.byteOffset + 4 * t0 * cols;
+        for (let t = 0; k.sums === 32 && t < tn; t++) ex.blockSums(tileSums + t * (n / 8), xo + 4 * t * cols, n);
+        rowSplit(
+          k.matmul,
+          rows,
+          4,
+          2 * n * rows * tn,
+          out.byteOffset + 4 * t0 * rows,
+          xo,
+          q.data.byteOffset,
+          cols,
+          tn,
+          rows,
+          tileSums
+        );
+      }
+      for (let t = 0; q.tailLen > 0 && t < T; t++)
+        addTail(out.subarray(t * rows, (t + 1) * rows), x.subarray(t * cols, (t + 1) * cols), q);
     },
     matvecVecDot(out, x, q) {
       const k = fusedFor(out, x, q)?.vecDot;

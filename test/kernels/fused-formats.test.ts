@@ -128,6 +128,29 @@ describe("fused matvecQuant(out, x, q) on every ggml layout vs dequantize + fp32
     });
   }
 
+  for (const [codec] of [...FUSED_KERNELS].filter(([, k]) => k.matmul))
+    for (const [T, rows, cols] of [
+      [1, 7, 512],
+      [3, 33, 768],
+      [4, 64, 576],
+      [9, 255, 1536],
+      [6, 5, 580]
+    ] as const)
+      it(`${codec.name} matmulQuant, ${T} tokens × ${rows}×${cols}: each token's row equals its matvecQuant`, () => {
+        const q = randomMatrix(arena.allocBytes, codec, rows, cols, T * rows + cols);
+        const x = fillLcg(arena.alloc(T * cols), T + rows);
+        const out = arena.alloc(T * rows);
+        const before = {...wk.calls};
+        wk.quant.matmulQuant(out, x, T, q);
+        expect(wk.calls.fallback, "fallbacks").toBe(before.fallback);
+        expect(wk.calls.wasm - before.wasm, "one call per tile of 4 tokens").toBe(Math.ceil(T / 4));
+        const row = arena.alloc(rows);
+        for (let t = 0; t < T; t++) {
+          wk.quant.matvecQuant(row, x.subarray(t * cols, (t + 1) * cols), q);
+          expect(Array.from(out.subarray(t * rows, (t + 1) * rows)), `token ${t}`).toEqual(Array.from(row));
+        }
+      });
+
   it("a flat (simulated) K-quant matrix runs the reference and counts a fallback", () => {
     // 16 rows of 48: one run of 3 super-blocks across rows, as matrix.ts stores a K-quant on rows 256 does not divide
     const run = quantizedMatrix(q4_k, 3, 256, 9);

@@ -105,6 +105,22 @@ describe("createWasmKernels({threads: 2, spawn: spawnNodeWorker})", () => {
       expect(Array.from(two), codec.name).toEqual(Array.from(one));
     });
 
+  for (const [codec] of [...FUSED_KERNELS].filter(([, k]) => k.matmul))
+    it(`matmulQuant(out, x, 7, ${codec.name} 67×512): the fused prefill on 2 threads equals 1 thread`, () => {
+      const q = randomMatrix(arena.allocBytes, codec, 67, 512, 11);
+      const x = data(7 * 512, 12);
+      const one = arena.alloc(7 * 67);
+      const two = arena.alloc(7 * 67);
+      wk.minParallelFlops = Infinity;
+      expect(parallelCalls(() => wk.quant.matmulQuant(one, x, 7, q))).toBe(0);
+      wk.minParallelFlops = 0;
+      expect(
+        parallelCalls(() => wk.quant.matmulQuant(two, x, 7, q)),
+        "one split per tile of 4 tokens"
+      ).toBe(2);
+      expect(Array.from(two), codec.name).toEqual(Array.from(one));
+    });
+
   it("a job below minParallelFlops stays on the calling thread", () => {
     wk.minParallelFlops = 1e9;
     const [n, d] = [288, 288];
