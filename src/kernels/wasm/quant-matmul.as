@@ -1,6 +1,6 @@
 // Fused dequant-matmul for prefill: W (d, n) blocks @ X (tn, n) -> out (tn, d) for tn ≤ 4 token rows at once, rows
-// [r0, r1) of W; x stays float32. Each weight block is read once per tile (Q8_0: also converted to floats once) and
-// used for every token of it, with exactly the arithmetic of the matvec kernel (quant-matvec.as / kquant-matvec.as)
+// [r0, r1) of W; x stays float32. Each weight block is read and its codes converted to floats once per tile and used
+// for every token of it, with exactly the arithmetic of the matvec kernel (quant-matvec.as / kquant-matvec.as)
 // per token, so a token's row equals matvecQ8_0 / matvecQ4_K's bit for bit; the JS side runs tiles of 4 tokens.
 // n is the row length of x (its token stride): the whole blocks of it are n / 32 (n / 256), rounded down; a float32
 // tail past them is added in JS.
@@ -62,17 +62,18 @@ export function matmulQ8_0(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: 
 }
 
 /** One chunk of 64 values of a Q4_K super-block for one token: blk + the chunk's two sub-blocks, as matvecQ4_K. */
-@inline function chunkQ4K(blk: v128, a: v128, e: v128, xc: usize, s0: v128, s1: v128): v128 {
-  // the codes: low nibbles of a, e (sub-block 2c) and high nibbles (2c + 1), each 16 values
-  const m15 = i8x16.splat(15);
-  const la = v128.and(a, m15);
-  const le = v128.and(e, m15);
-  const ha = i8x16.shr_u(a, 4);
-  const he = i8x16.shr_u(e, 4);
-  blk = f32x4.add(blk, f32x4.mul(dot16(c0(la), c1(la), c2(la), c3(la), xc), s0));
-  blk = f32x4.add(blk, f32x4.mul(dot16(c0(le), c1(le), c2(le), c3(le), xc + 64), s0));
-  blk = f32x4.add(blk, f32x4.mul(dot16(c0(ha), c1(ha), c2(ha), c3(ha), xc + 128), s1));
-  return f32x4.add(blk, f32x4.mul(dot16(c0(he), c1(he), c2(he), c3(he), xc + 192), s1));
+@inline function chunkQ4K(
+  blk: v128,
+  la0: v128, la1: v128, la2: v128, la3: v128,
+  le0: v128, le1: v128, le2: v128, le3: v128,
+  ha0: v128, ha1: v128, ha2: v128, ha3: v128,
+  he0: v128, he1: v128, he2: v128, he3: v128,
+  xc: usize, s0: v128, s1: v128
+): v128 {
+  blk = f32x4.add(blk, f32x4.mul(dot16(la0, la1, la2, la3, xc), s0));
+  blk = f32x4.add(blk, f32x4.mul(dot16(le0, le1, le2, le3, xc + 64), s0));
+  blk = f32x4.add(blk, f32x4.mul(dot16(ha0, ha1, ha2, ha3, xc + 128), s1));
+  return f32x4.add(blk, f32x4.mul(dot16(he0, he1, he2, he3, xc + 192), s1));
 }
 
 /** Σ_j m_j·Σx_j of one super-block (minTermK4 of kquant-matvec.as). */
@@ -88,6 +89,7 @@ export function matmulQ4_K(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: 
   const rowBytes = <usize>nb * 144;
   const xs = <usize>n << 2;
   const ss = <usize>nb << 5; // bytes of one token's block sums: 8 floats per super-block
+  const m15 = i8x16.splat(15);
   for (let i = r0; i < r1; i++) {
     let bp = w + <usize>i * rowBytes;
     let xp = x;
@@ -105,18 +107,26 @@ export function matmulQ4_K(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: 
       let b1 = b0;
       let b2 = b0;
       let b3 = b0;
-      // the tile shares the weight loads and scales; each token converts the codes itself (kept simple for now)
+      // each chunk's 64 codes are converted to floats once and used by every token of the tile
       for (let c = 0; c < 4; c++) {
         const qp = bp + 16 + (<usize>c << 5);
         const a = v128.load(qp);
         const e = v128.load(qp, 16);
+        const la = v128.and(a, m15);
+        const le = v128.and(e, m15);
+        const ha = i8x16.shr_u(a, 4);
+        const he = i8x16.shr_u(e, 4);
+        const la0 = c0(la), la1 = c1(la), la2 = c2(la), la3 = c3(la);
+        const le0 = c0(le), le1 = c1(le), le2 = c2(le), le3 = c3(le);
+        const ha0 = c0(ha), ha1 = c1(ha), ha2 = c2(ha), ha3 = c3(ha);
+        const he0 = c0(he), he1 = c1(he), he2 = c2(he), he3 = c3(he);
         const s0 = f32x4.splat(<f32>scaleK4(sp, 2 * c));
         const s1 = f32x4.splat(<f32>scaleK4(sp, 2 * c + 1));
         const xc = xp + (<usize>c << 8);
-        b0 = chunkQ4K(b0, a, e, xc, s0, s1);
-        if (tn > 1) b1 = chunkQ4K(b1, a, e, xc + xs, s0, s1);
-        if (tn > 2) b2 = chunkQ4K(b2, a, e, xc + 2 * xs, s0, s1);
-        if (tn > 3) b3 = chunkQ4K(b3, a, e, xc + 3 * xs, s0, s1);
+        b0 = chunkQ4K(b0, la0, la1, la2, la3, le0, le1, le2, le3, ha0, ha1, ha2, ha3, he0, he1, he2, he3, xc, s0, s1);
+        if (tn > 1) b1 = chunkQ4K(b1, la0, la1, la2, la3, le0, le1, le2, le3, ha0, ha1, ha2, ha3, he0, he1, he2, he3, xc + xs, s0, s1);
+        if (tn > 2) b2 = chunkQ4K(b2, la0, la1, la2, la3, le0, le1, le2, le3, ha0, ha1, ha2, ha3, he0, he1, he2, he3, xc + 2 * xs, s0, s1);
+        if (tn > 3) b3 = chunkQ4K(b3, la0, la1, la2, la3, le0, le1, le2, le3, ha0, ha1, ha2, ha3, he0, he1, he2, he3, xc + 3 * xs, s0, s1);
       }
       const dd = f32x4.splat(halfToFloat(load<u16>(bp)));
       const dmin = halfToFloat(load<u16>(bp, 2));
