@@ -20,6 +20,10 @@ import {q5_1} from "../formats/q5_1.ts";
 import {q5_k} from "../formats/q5_k.ts";
 import {q6_k} from "../formats/q6_k.ts";
 import {q8_0} from "../formats/q8_0.ts";
+import {q8_0_x86} from "../formats/q8_0_x86.ts";
+import {q8_1} from "../formats/q8_1.ts";
+import {q8_k} from "../formats/q8_k.ts";
+import {vecDotOf} from "../formats/vec-dot.ts";
 import type {QuantizedMatrix} from "../quant/index.ts";
 import {arenaBytes, type Arena} from "./arena.ts";
 import {kernelModule} from "./module.ts";
@@ -46,35 +50,60 @@ const ROW_OPS = [
   "matvecQ8_0Q8",
   "matvecQ4_0Q8",
   "matvecQ4_1Q8",
+  "vecDotQ8_0",
+  "vecDotQ4_0",
+  "vecDotQ5_0",
+  "vecDotIQ4_NL",
+  "vecDotQ4_1",
+  "vecDotQ5_1",
+  "vecDotQ2_K",
+  "vecDotQ3_K",
+  "vecDotQ4_K",
+  "vecDotQ5_K",
+  "vecDotQ6_K",
+  "matmulQ8_0",
+  "matmulQ4_K",
   "streamRead"
 ] as const;
 type RowOp = (typeof ROW_OPS)[number];
 
 /**
  * The fused kernels of one block format: `f32` takes float32 x; `q8` (null: none yet, the reference runs) the Q8_0
- * activation of matvecQuantQ8; `sums` the group size of the Σx the kernel's min term reads (0: none).
+ * activation of matvecQuantQ8; `sums` the group size of the Σx the kernel's min term reads (0: none); `vecDot` (null:
+ * the reference runs) llama.cpp's integer product on x converted to the format's vec_dot_type (ACT_QUANTIZERS).
  */
 export interface FusedKernel {
   f32: RowOp;
   q8: RowOp | null;
   sums: 0 | 16 | 32;
+  vecDot: RowOp | null;
+  /** prefill: float32 X (≤ MATMUL_TILE tokens) against the blocks read once (null: a matvec per token) */
+  matmul?: RowOp;
 }
+
+type ActQuantizer = "quantizeQ8_0x86" | "quantizeQ8_1" | "quantizeQ8_K";
+/** The wasm converter of each vec_dot_type (src/formats/vec-dot.ts), byte-equal to the codec's quantizeRef. */
+export const ACT_QUANTIZERS: ReadonlyMap<Codec, ActQuantizer> = new Map<Codec, ActQuantizer>([
+  [q8_0_x86, "quantizeQ8_0x86"],
+  [q8_1, "quantizeQ8_1"],
+  [q8_k, "quantizeQ8_K"]
+]);
 
 /** Fused kernels per block format (by codec object, so no format name is switched on here). */
 export const FUSED_KERNELS: ReadonlyMap<Codec, FusedKernel> = new Map<Codec, FusedKernel>([
-  [q8_0, {f32: "matvecQ8_0", q8: "matvecQ8_0Q8", sums: 0}],
-  [q4_0, {f32: "matvecQ4_0", q8: "matvecQ4_0Q8", sums: 0}],
-  [q4_1, {f32: "matvecQ4_1", q8: "matvecQ4_1Q8", sums: 32}],
-  [q5_0, {f32: "matvecQ5_0", q8: null, sums: 0}],
-  [q5_1, {f32: "matvecQ5_1", q8: null, sums: 32}],
-  [iq4_nl, {f32: "matvecIQ4_NL", q8: null, sums: 0}],
-  [q2_k, {f32: "matvecQ2_K", q8: null, sums: 16}],
-  [q3_k, {f32: "matvecQ3_K", q8: null, sums: 0}],
-  [q4_k, {f32: "matvecQ4_K", q8: null, sums: 32}],
-  [q5_k, {f32: "matvecQ5_K", q8: null, sums: 32}],
-  [q6_k, {f32: "matvecQ6_K", q8: null, sums: 0}],
-  [f16, {f32: "matvecF16", q8: null, sums: 0}],
-  [bf16, {f32: "matvecBF16", q8: null, sums: 0}]
+  [q8_0, {f32: "matvecQ8_0", q8: "matvecQ8_0Q8", sums: 0, vecDot: "vecDotQ8_0", matmul: "matmulQ8_0"}],
+  [q4_0, {f32: "matvecQ4_0", q8: "matvecQ4_0Q8", sums: 0, vecDot: "vecDotQ4_0"}],
+  [q4_1, {f32: "matvecQ4_1", q8: "matvecQ4_1Q8", sums: 32, vecDot: "vecDotQ4_1"}],
+  [q5_0, {f32: "matvecQ5_0", q8: null, sums: 0, vecDot: "vecDotQ5_0"}],
+  [q5_1, {f32: "matvecQ5_1", q8: null, sums: 32, vecDot: "vecDotQ5_1"}],
+  [iq4_nl, {f32: "matvecIQ4_NL", q8: null, sums: 0, vecDot: "vecDotIQ4_NL"}],
+  [q2_k, {f32: "matvecQ2_K", q8: null, sums: 16, vecDot: "vecDotQ2_K"}],
+  [q3_k, {f32: "matvecQ3_K", q8: null, sums: 0, vecDot: "vecDotQ3_K"}],
+  [q4_k, {f32: "matvecQ4_K", q8: null, sums: 32, vecDot: "vecDotQ4_K", matmul: "matmulQ4_K"}],
+  [q5_k, {f32: "matvecQ5_K", q8: null, sums: 32, vecDot: "vecDotQ5_K"}],
+  [q6_k, {f32: "matvecQ6_K", q8: null, sums: 0, vecDot: "vecDotQ6_K"}],
+  [f16, {f32: "matvecF16", q8: null, sums: 0, vecDot: null}],
+  [bf16, {f32: "matvecBF16", q8: null, sums: 0, vecDot: null}]
 ]);
 
 /**
@@ -86,6 +115,8 @@ export const FUSED_KERNELS: ReadonlyMap<Codec, FusedKernel> = new Map<Codec, Fus
 export const MIN_PARALLEL_FLOPS = 2e6;
 /** matmul with fewer rows than this runs as T matvecs (no panel packing); measured in the bench's tile sweep */
 export const MATMUL_TILE_MIN_T = 4;
+/** Tokens per call of a fused quantized matmul (its kernels keep 4 accumulators). */
+const MATMUL_TILE = 4;
 /** Quantized-x blocks are 32 values. */
 const QK = 32;
 
@@ -125,32 +156,49 @@ export interface WasmKernels {
    * whatever the size: the memory-bandwidth probe behind the bench's roofline (both views in the arena).
    */
   streamRead(out: Int32Array, src: Uint8Array, chunkBytes: number): void;
+  /**
+   * x (n,) converted to the vec_dot_type `act` (a codec of ACT_QUANTIZERS) as its blocks -> out, the bytes of
+   * act.quantizeRef; both views in the arena, n whole blocks of act.
+   */
+  vecDotInput(act: Codec, out: Uint8Array, x: Float32Array): void;
   close(): void;
 }
 
+/** Bytes of x converted to the largest vec_dot_type: Q8_1's 36 per 32 values or Q8_K's 292 per 256. */
+const vecDotInputBytes = (maxN: number) => Math.max(36 * Math.ceil(maxN / QK), 292 * Math.ceil(maxN / 256));
+
 /**
- * Arena bytes the kernels' scratch needs: a packing panel (8·maxN floats) per thread, quantized x and its scales, and
- * the Σx of every 16 values (the min terms' block sums).
+ * Arena bytes the kernels' scratch needs: a packing panel (8·maxN floats) per thread, quantized x and its scales, the
+ * Σx of every 16 values (the min terms' block sums), and x as a vec_dot_type.
  */
 export function kernelScratchBytes(maxN: number, threads = 1): number {
   const blocks = Math.ceil(maxN / QK);
-  return arenaBytes(...Array.from({length: threads}, () => 8 * maxN), maxN / 4, 2 * blocks, 2 * blocks);
+  const vecDot = Math.ceil(vecDotInputBytes(maxN) / 4);
+  return arenaBytes(
+    ...Array.from({length: threads}, () => 8 * maxN),
+    maxN / 4,
+    2 * blocks,
+    2 * blocks,
+    vecDot,
+    MATMUL_TILE * blocks
+  );
 }
 
-type Exports = Record<RowOp, RowKernel> & {
-  quantizeQ8(xq: number, xd: number, x: number, n: number): void;
-  blockSums(xsum: number, x: number, n: number): void;
-  blockSums16(xsum: number, x: number, n: number): void;
-  rmsnorm(out: number, x: number, w: number, n: number, eps: number): number;
-  rmsnormRows(out: number, x: number, w: number, n: number, T: number, scales: number, eps: number): void;
-  rmsnormWithScale(out: number, x: number, w: number, n: number, scale: number): void;
-  softmax(out: number, x: number, n: number): void;
-  swiglu(out: number, gate: number, up: number, n: number): void;
-  rope(out: number, x: number, cos: number, sin: number, nHeads: number, headSize: number): void;
-  ropeNeox(out: number, x: number, cos: number, sin: number, nHeads: number, headSize: number): void;
-  attentionScores(att: number, q: number, keys: number, ...shape: number[]): void;
-  attentionMix(z: number, att: number, values: number, ...shape: number[]): void;
-};
+type Exports = Record<RowOp, RowKernel> &
+  Record<ActQuantizer, (y: number, x: number, n: number) => void> & {
+    quantizeQ8(xq: number, xd: number, x: number, n: number): void;
+    blockSums(xsum: number, x: number, n: number): void;
+    blockSums16(xsum: number, x: number, n: number): void;
+    rmsnorm(out: number, x: number, w: number, n: number, eps: number): number;
+    rmsnormRows(out: number, x: number, w: number, n: number, T: number, scales: number, eps: number): void;
+    rmsnormWithScale(out: number, x: number, w: number, n: number, scale: number): void;
+    softmax(out: number, x: number, n: number): void;
+    swiglu(out: number, gate: number, up: number, n: number): void;
+    rope(out: number, x: number, cos: number, sin: number, nHeads: number, headSize: number): void;
+    ropeNeox(out: number, x: number, cos: number, sin: number, nHeads: number, headSize: number): void;
+    attentionScores(att: number, q: number, keys: number, ...shape: number[]): void;
+    attentionMix(z: number, att: number, values: number, ...shape: number[]): void;
+  };
 
 export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKernels> {
   const {arena, maxN, threads = 1, spawn, canBlock = true} = spec;
@@ -168,6 +216,8 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
   const xq = arena.allocBytes(maxN).byteOffset;
   const xd = arena.alloc(2 * blocks).byteOffset; // d then s, per block
   const xsum = arena.alloc(2 * blocks).byteOffset; // Σx per 16 or per 32 values
+  const xv = arena.alloc(Math.ceil(vecDotInputBytes(maxN) / 4)).byteOffset; // x as a vec_dot_type
+  const tileSums = arena.alloc(MATMUL_TILE * blocks).byteOffset; // Σx per 32 values of each token of a matmul tile
 
   const pool: ThreadPool | null =
     threads > 1
@@ -204,6 +254,20 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
         calls.parallel++;
         pool.run(opIndex.streamRead, ex.streamRead, chunks, 1, false, out.byteOffset, src.byteOffset, chunkBytes, 0, 0);
       } else ex.streamRead(0, chunks, out.byteOffset, src.byteOffset, chunkBytes);
+    },
+    vecDotInput(act, out, x) {
+      const quantize = ACT_QUANTIZERS.get(act);
+      const n = x.length;
+      if (!(
+        quantize &&
+        owns(out) &&
+        owns(x) &&
+        n % act.blockSize === 0 &&
+        out.length >= (n / act.blockSize) * act.blockBytes
+      ))
+        throw new Error(`invalid vecDotInput: ${act.name} of ${n} values into ${out.length} bytes`);
+      calls.wasm++;
+      ex[quantize](out.byteOffset, x.byteOffset, n);
     },
     close: () => pool?.close()
   };
@@ -445,6 +509,46 @@ export async function createWasmKernels(spec: WasmKernelsSpec): Promise<WasmKern
       ex.quantizeQ8(xq, xd, x.byteOffset, n);
       rowSplit(k, q.rows, 4, 2 * n * q.rows, out.byteOffset, xq, q.data.byteOffset, n, xd);
       addTail(out, x, q);
+    },
+    matmulQuant(out, x, T, q) {
+      const k = fusedFor(out, x, q);
+      const {rows, cols} = q;
+      if (!k?.matmul || out.length < T * rows || x.length < T * cols) {
+        for (let t = 0; t < T; t++)
+          quant.matvecQuant(out.subarray(t * rows, (t + 1) * rows), x.subarray(t * cols, (t + 1) * cols), q);
+        return;
+      }
+      const n = blockCols(q);
+      for (let t0 = 0; t0 < T; t0 += MATMUL_TILE) {
+        const tn = Math.min(MATMUL_TILE, T - t0);
+        const xo = x.byteOffset + 4 * t0 * cols;
+        for (let t = 0; k.sums === 32 && t < tn; t++) ex.blockSums(tileSums + t * (n / 8), xo + 4 * t * cols, n);
+        rowSplit(
+          k.matmul,
+          rows,
+          4,
+          2 * n * rows * tn,
+          out.byteOffset + 4 * t0 * rows,
+          xo,
+          q.data.byteOffset,
+          cols,
+          tn,
+          rows,
+          tileSums
+        );
+      }
+      for (let t = 0; q.tailLen > 0 && t < T; t++)
+        addTail(out.subarray(t * rows, (t + 1) * rows), x.subarray(t * cols, (t + 1) * cols), q);
+    },
+    matvecVecDot(out, x, q) {
+      const k = fusedFor(out, x, q)?.vecDot;
+      if (!k || q.tailLen !== 0) {
+        calls.fallback++;
+        return refQuant.matvecVecDot(out, x, q);
+      }
+      const n = q.cols;
+      ex[ACT_QUANTIZERS.get(vecDotOf(q).act)!](xv, x.byteOffset, n);
+      rowSplit(k, q.rows, 4, 2 * n * q.rows, out.byteOffset, xv, q.data.byteOffset, n);
     }
   };
 

@@ -6,7 +6,7 @@
 // a rounded block sum: it is added as m_w·(s_x − d_x·Σq_x) per block. The embedding lookup and attention read float32
 // as llama.cpp's get_rows and F32 KV cache do.
 import {f16Table} from "../formats/fp16.ts";
-import {MIN_TIMES_SUM_TYPES, VEC_DOT_CODECS} from "../formats/vec-dot.ts";
+import {MIN_TIMES_SUM_TYPES, VEC_DOT_CODECS, vecDotInput} from "../formats/vec-dot.ts";
 import type {Codec} from "../formats/codec.ts";
 
 /** How llama.cpp feeds one weight matrix (d, n): its input's vec_dot_type and, for Q4_1/Q5_1, the weight block mins. */
@@ -56,19 +56,9 @@ export function ggmlConverter(maxN: number, floats: (n: number) => Float32Array)
   const blocks = new Uint8Array(Math.ceil(maxN / QK) * 292); // the largest activation block per 32 values (Q8_K: 292 per 256)
   const xr = floats(maxN); // (n,) one input row as the kernel reads it
   const corr = new Float32Array(Math.ceil(maxN / QK)); // (n/32,) s_x − d_x·Σq_x per Q8_1 block
-  const f16 = f16Table();
   return {
     convert({act, mins}, x, xo, n) {
-      const nb = n / act.blockSize;
-      act.quantizeRef(blocks, 0, x, xo, nb);
-      act.dequantize(xr, 0, blocks, 0, nb);
-      if (mins)
-        for (let b = 0; b < nb; b++) {
-          const o = b * act.blockBytes; // block_q8_1: fp16 d | fp16 s | int8 qs[32]
-          let sum = 0;
-          for (let j = 0; j < QK; j++) sum += (blocks[o + 4 + j]! << 24) >> 24;
-          corr[b] = f16[blocks[o + 2]! | (blocks[o + 3]! << 8)]! - f16[blocks[o]! | (blocks[o + 1]! << 8)]! * sum;
-        }
+      vecDotInput(act, x, xo, n, blocks, xr, mins ? corr : null);
       return n === maxN ? xr : xr.subarray(0, n);
     },
     addMins({mins}, out, oo, d, n) {

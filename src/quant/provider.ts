@@ -313,6 +313,12 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     const d = e.rows;
     const n = e.cols;
     const input = ggmlOf(e);
+    // fused on a ggml type: llama.cpp's own integer path (the input converted, ggml's block dots) in one kernel
+    if (fused && input && !fused.flat && fused.tailLen === 0) {
+      for (let t = 0; t < T; t++)
+        kernels.matvecVecDot(T === 1 ? out : out.subarray(t * d, (t + 1) * d), x.subarray(t * n, (t + 1) * n), fused);
+      return;
+    }
     const w = fused ? null : floats(e, profiler);
     converter ??= ggmlConverter(maxRowFloats, regionFloats);
     for (let t = 0; t < T; t++) {
@@ -364,6 +370,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
         else kernels.matvecQuant(out, x, q);
         return;
       }
+      if (!q8) return kernels.matmulQuant(out, x, T, q); // per token bit-equal to matvecQuant
       for (let t = 0; t < T; t++) {
         const xt = x.subarray(t * n, (t + 1) * n);
         const ot = out.subarray(t * d, (t + 1) * d);

@@ -8,7 +8,6 @@ import {FUSED_KERNELS} from "../../src/kernels/wasm-kernels.ts";
 import {bf16} from "../../src/formats/bf16.ts";
 import type {Codec} from "../../src/formats/codec.ts";
 import {f16} from "../../src/formats/f16.ts";
-import {writeF16} from "../../src/formats/fp16.ts";
 import {iq4_nl} from "../../src/formats/iq4_nl.ts";
 import {q2_k} from "../../src/formats/q2_k.ts";
 import {q3_k} from "../../src/formats/q3_k.ts";
@@ -22,28 +21,12 @@ import {q6_k} from "../../src/formats/q6_k.ts";
 import {q8_0} from "../../src/formats/q8_0.ts";
 import {dequantizeMatrix, quantizeMatrix, type QuantizedMatrix} from "../../src/formats/matrix.ts";
 import {expectClose} from "../helpers/expect-close.ts";
+import {randomMatrix} from "./blocks.ts";
 import {fillLcg} from "./data.ts";
 import {FUSED_TOL} from "./tolerances.ts";
 
-/** Byte offsets of the fp16 scale fields (d, and dmin or m) in one block of each layout. */
-const SCALE_FIELDS = new Map<Codec, readonly number[]>([
-  [q8_0, [0]],
-  [q4_0, [0]],
-  [q4_1, [0, 2]],
-  [q5_0, [0]],
-  [q5_1, [0, 2]],
-  [iq4_nl, [0]],
-  [q2_k, [80, 82]],
-  [q3_k, [108]],
-  [q4_k, [0, 2]],
-  [q5_k, [0, 2]],
-  [q6_k, [208]]
-]);
 const HALF_FORMATS: readonly Codec[] = [f16, bf16];
 const FORMATS: readonly Codec[] = [q6_k, q4_k, q5_k, q3_k, q2_k, q5_0, q5_1, iq4_nl, f16, bf16, q8_0, q4_0, q4_1];
-
-/** fp16 bit patterns of the edge scales: 0, the largest finite half, the smallest subnormal */
-const EDGE_HALVES = [0x0000, 0x7bff, 0x0001];
 
 /** (rows, cols): fewer rows than a super-block, odd row counts, rows ending in a float32 tail (576 = 2·256 + 64) */
 const SHAPES: readonly (readonly [number, number])[] = [
@@ -62,57 +45,6 @@ beforeAll(async () => {
   wk = await createWasmKernels({arena, maxN: 1536});
 });
 afterAll(() => wk.close());
-
-/** A seeded byte stream (the LCG of data.ts, top byte). */
-function lcgBytes(out: Uint8Array, seed: number): Uint8Array {
-  let s = seed >>> 0;
-  for (let i = 0; i < out.length; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = s >>> 24;
-  }
-  return out;
-}
-
-/**
- * 16-bit floats from random bytes, kept finite and in a range whose sums stay finite: an fp16 with the all-ones
- * exponent gets another; a bf16's exponent is folded into 2^−20..2^20.
- */
-function finiteHalves(codec: Codec, bytes: Uint8Array): void {
-  for (let i = 0; i < bytes.length; i += 2) {
-    let h = bytes[i]! | (bytes[i + 1]! << 8);
-    if (codec === f16 && (h & 0x7c00) === 0x7c00) h ^= 0x4000;
-    if (codec === bf16) h = (h & 0x807f) | ((107 + (((h >> 7) & 0xff) % 41)) << 7);
-    bytes[i] = h & 0xff;
-    bytes[i + 1] = h >> 8;
-  }
-}
-
-/**
- * A (rows, cols) matrix of random blocks in the arena. Block formats: random bytes, the fp16 scales then set to ±0.001..
- * 0.1, except every 5th block gets an edge scale (EDGE_HALVES in turn, d and the min scale independently).
- */
-function randomMatrix(codec: Codec, rows: number, cols: number, seed: number): QuantizedMatrix {
-  const blocksPerRow = Math.floor(cols / codec.blockSize);
-  const rowBytes = blocksPerRow * codec.blockBytes;
-  const tailLen = cols - blocksPerRow * codec.blockSize;
-  const data = lcgBytes(arena.allocBytes(rows * rowBytes), seed);
-  const fields = SCALE_FIELDS.get(codec);
-  if (!fields) finiteHalves(codec, data);
-  const scales = fillLcg(new Float32Array(rows * blocksPerRow * 2), seed + 1);
-  for (let b = 0; fields && b < rows * blocksPerRow; b++) {
-    fields.forEach((at, f) => {
-      const o = b * codec.blockBytes + at;
-      const v = scales[2 * b + f]!;
-      if ((b + f) % 5 === 4) {
-        const h = EDGE_HALVES[Math.floor(b / 5 + f) % EDGE_HALVES.length]!;
-        data[o] = h & 0xff;
-        data[o + 1] = h >> 8;
-      } else writeF16(data, o, Math.sign(v) * (0.001 + 0.099 * Math.abs(v)));
-    });
-  }
-  const tail = fillLcg(new Float32Array(rows * tailLen), seed + 2);
-  return {codec, rows, cols, blocksPerRow, rowBytes, tailLen, data, tail, flat: false};
-}
 
 /** The same matrix from quantizeRef on random floats (the blocks llama-quantize would write), placed in the arena. */
 function quantizedMatrix(codec: Codec, rows: number, cols: number, seed: number): QuantizedMatrix {
@@ -162,7 +94,7 @@ describe("fused matvecQuant(out, x, q) on every ggml layout vs dequantize + fp32
     for (const [rows, cols] of SHAPES) {
       if (cols < codec.blockSize) continue;
       it(`${codec.name} ${rows}×${cols}, random blocks with edge scales`, () => {
-        const q = randomMatrix(codec, rows, cols, rows * 7919 + cols);
+        const q = randomMatrix(arena.allocBytes, codec, rows, cols, rows * 7919 + cols);
         check(q, fillLcg(arena.alloc(cols), rows + cols), `${codec.name} ${rows}×${cols}`);
       });
     }
@@ -179,7 +111,7 @@ describe("fused matvecQuant(out, x, q) on every ggml layout vs dequantize + fp32
     it(`${codec.name}: inf, NaN, subnormal and the largest value go through as the codec decodes them`, () => {
       // rows of 20 values (not a multiple of 8: the scalar tail runs too), one special value each at column 3
       const specials = codec === f16 ? [0x7c00, 0xfe00, 0x0001, 0x7bff] : [0x7f80, 0xffc1, 0x0001, 0x7f7f];
-      const q = randomMatrix(codec, specials.length, 20, 5);
+      const q = randomMatrix(arena.allocBytes, codec, specials.length, 20, 5);
       specials.forEach((h, r) => {
         q.data[r * 40 + 6] = h & 0xff;
         q.data[r * 40 + 7] = h >> 8;
@@ -195,6 +127,29 @@ describe("fused matvecQuant(out, x, q) on every ggml layout vs dequantize + fp32
       expectClose(out.subarray(2), Float32Array.from(y.subarray(2)), {rtol: 1e-6}, `${codec.name} finite rows`);
     });
   }
+
+  for (const [codec] of [...FUSED_KERNELS].filter(([, k]) => k.matmul))
+    for (const [T, rows, cols] of [
+      [1, 7, 512],
+      [3, 33, 768],
+      [4, 64, 576],
+      [9, 255, 1536],
+      [6, 5, 580]
+    ] as const)
+      it(`${codec.name} matmulQuant, ${T} tokens × ${rows}×${cols}: each token's row equals its matvecQuant`, () => {
+        const q = randomMatrix(arena.allocBytes, codec, rows, cols, T * rows + cols);
+        const x = fillLcg(arena.alloc(T * cols), T + rows);
+        const out = arena.alloc(T * rows);
+        const before = {...wk.calls};
+        wk.quant.matmulQuant(out, x, T, q);
+        expect(wk.calls.fallback, "fallbacks").toBe(before.fallback);
+        expect(wk.calls.wasm - before.wasm, "one call per tile of 4 tokens").toBe(Math.ceil(T / 4));
+        const row = arena.alloc(rows);
+        for (let t = 0; t < T; t++) {
+          wk.quant.matvecQuant(row, x.subarray(t * cols, (t + 1) * cols), q);
+          expect(Array.from(out.subarray(t * rows, (t + 1) * rows)), `token ${t}`).toEqual(Array.from(row));
+        }
+      });
 
   it("a flat (simulated) K-quant matrix runs the reference and counts a fallback", () => {
     // 16 rows of 48: one run of 3 super-blocks across rows, as matrix.ts stores a K-quant on rows 256 does not divide

@@ -9,6 +9,8 @@ import {q4_1} from "../../src/formats/q4_1.ts";
 import {q8_0} from "../../src/formats/q8_0.ts";
 import {quantizeMatrix} from "../../src/quant/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
+import {FUSED_KERNELS} from "../../src/kernels/wasm-kernels.ts";
+import {randomMatrix} from "./blocks.ts";
 import {fillLcg} from "./data.ts";
 import {DOT_TOL} from "./tolerances.ts";
 
@@ -88,6 +90,36 @@ describe("createWasmKernels({threads: 2, spawn: spawnNodeWorker})", () => {
       expectClose(out, expected, DOT_TOL, `${codec.name} integer ×2`);
     });
   }
+
+  for (const [codec] of [...FUSED_KERNELS].filter(([, k]) => k.vecDot !== null))
+    it(`matvecVecDot(out, x, ${codec.name} 67×512): the llama.cpp integer path on 2 threads equals 1 thread`, () => {
+      const q = randomMatrix(arena.allocBytes, codec, 67, 512, 9);
+      const x = data(512, 10);
+      const one = arena.alloc(67);
+      const two = arena.alloc(67);
+      wk.minParallelFlops = Infinity;
+      expect(parallelCalls(() => wk.quant.matvecVecDot(one, x, q))).toBe(0);
+      wk.minParallelFlops = 0;
+      expect(parallelCalls(() => wk.quant.matvecVecDot(two, x, q))).toBe(1);
+      // each row is the same arithmetic whichever thread runs it
+      expect(Array.from(two), codec.name).toEqual(Array.from(one));
+    });
+
+  for (const [codec] of [...FUSED_KERNELS].filter(([, k]) => k.matmul))
+    it(`matmulQuant(out, x, 7, ${codec.name} 67×512): the fused prefill on 2 threads equals 1 thread`, () => {
+      const q = randomMatrix(arena.allocBytes, codec, 67, 512, 11);
+      const x = data(7 * 512, 12);
+      const one = arena.alloc(7 * 67);
+      const two = arena.alloc(7 * 67);
+      wk.minParallelFlops = Infinity;
+      expect(parallelCalls(() => wk.quant.matmulQuant(one, x, 7, q))).toBe(0);
+      wk.minParallelFlops = 0;
+      expect(
+        parallelCalls(() => wk.quant.matmulQuant(two, x, 7, q)),
+        "one split per tile of 4 tokens"
+      ).toBe(2);
+      expect(Array.from(two), codec.name).toEqual(Array.from(one));
+    });
 
   it("a job below minParallelFlops stays on the calling thread", () => {
     wk.minParallelFlops = 1e9;

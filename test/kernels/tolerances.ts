@@ -21,3 +21,10 @@ export const QUANT_TOL = {atol: 2e-5, rtol: 1e-5};
 export const FUSED_TOL = {atol: 1e-6};
 /** whole-model logits, fast kernels vs reference ops: float32 reassociation through 4 layers (the engine's own bound) */
 export const LOGITS_TOL = {atol: 1e-4};
+/**
+ * llama.cpp's integer path vs its reference (same converted x, dequantize, float64 dot), each row divided by
+ * Σ|w·x'| + Σ|w|·|x|: the integer sums are exact, so what differs is the float32 scaling of each block and the float32
+ * sums over at most 48 blocks (+ the reference's own rounding of dequantized weights). Measured worst 3.1e-8 (Q4_0
+ * 255×1536); 8·2^−24 leaves a 15× margin. A wrong code bit moves a row by a whole code step, far more.
+ */
+export const VEC_DOT_TOL = {atol: 8 * 2 ** -24};

@@ -4,9 +4,13 @@
 // Q8_1 sum landed on the other side). After it the difference is printed, not asserted. F16 weights take fp16 inputs,
 // whose roundings flip already at position 1 (README): those are held to the README's measured emulation error.
 // Every weight mode that reads the file's types is held to the same bounds: the model loaded packed (no float32 copy),
-// its matrices dequantized every step, dequantized once, or run by the fused kernels on the file's blocks.
+// its matrices dequantized every step, dequantized once, or run by the fused kernels on the file's blocks — on the TS
+// reference and on the wasm kernels, whose fused products under --act ggml are ggml's integer block dots
+// (src/kernels/wasm/vec-dot.as, the 32-value blocks summed in the order of llama.cpp's x86 kernels).
 import {expect, it} from "vitest";
-import {loadGgufModel, prefill} from "../../src/engine/index.ts";
+import {ggufPlan, loadGgufModel, prefill, type GgufModel, type MatrixHost} from "../../src/engine/index.ts";
+import {runOnKernels} from "../../src/kernels/create-model.ts";
+import {readGguf} from "../../src/model-files/gguf/index.ts";
 import {openFileSource} from "../../src/model-files/gguf/source.node.ts";
 import type {WeightMode} from "../../src/quant/modes.ts";
 import {quantMatrices} from "../../src/quant/provider.ts";
@@ -47,21 +51,47 @@ const FILES = [
   "rand-256-rope-llama3.q8_0"
 ];
 
-/** the weight modes that run the file's own types */
-const MODES: WeightMode[] = ["dequant", "cached", "fused"];
+/** the weight modes that run the file's own types; "fused wasm": fused on the wasm kernels */
+type Mode = WeightMode | "fused wasm";
+const MODES: Mode[] = ["dequant", "cached", "fused", "fused wasm"];
 
-async function run(stem: string, ggml: boolean, weights: WeightMode = "cached") {
+async function run(stem: string, ggml: boolean, mode: Mode = "cached") {
   const source = await openFileSource(fixturePath("gguf", `${stem}.gguf`));
+  let close = () => {};
   try {
     const act = ggml ? "ggml" : "fp32";
-    const {model, types} = await loadGgufModel(source, {
-      packed: true,
-      matrices: (host) => quantMatrices(host, {weights, act})
-    });
+    const weights = mode === "fused wasm" ? "fused" : mode;
+    const options = {packed: true, matrices: (host: MatrixHost) => quantMatrices(host, {weights, act})};
+    let loaded: GgufModel;
+    let calls = null;
+    if (mode === "fused wasm") {
+      const {config, extraFloats} = ggufPlan(await readGguf(source));
+      const engine = await runOnKernels(
+        config,
+        async (o) => (loaded = await loadGgufModel(source, {...o, ...options})).model,
+        {kernels: "wasm", extraBytes: 4 * extraFloats}
+      );
+      close = engine.close;
+      calls = engine.calls!;
+    } else loaded = await loadGgufModel(source, options);
+    const {model, types} = loaded!;
     const json = readFixtureJson<FixtureJson>("gguf", `${stem}.json`);
-    const out = prefill(model, json.token_ids);
-    return {out, json, ref: readFixtureF32("gguf", `${stem}.logits.f32`), V: json.logits_shape[1], types};
+    const ids = json.token_ids;
+    let out: Float32Array;
+    if (mode === "fused wasm") {
+      // halfway another user of the weight region clears it and writes over it: the provider must place its blocks
+      // again (the logits show the bytes are right, the fallback count that they are where the wasm kernels read)
+      const first = prefill(model, ids.slice(0, 8));
+      const region = model.weightRegion!;
+      region.clear();
+      region.bytes(region.capacity)!.fill(0x7f);
+      out = new Float32Array(ids.length * json.logits_shape[1]);
+      out.set(first);
+      out.set(prefill(model, ids.slice(8), 8), first.length);
+    } else out = prefill(model, ids);
+    return {out, json, ref: readFixtureF32("gguf", `${stem}.logits.f32`), V: json.logits_shape[1], types, calls};
   } finally {
+    close();
     await source.close();
   }
 }
@@ -70,7 +100,9 @@ describeWithFixtures("gguf", "act ggml: llama.cpp's numerics on its own files, i
   for (const stem of FILES)
     for (const mode of MODES)
       it(`${stem} ${mode}: within MAX_ERR of llama.cpp up to the first rounding flip`, async () => {
-        const {out, json, ref, V, types} = await run(stem, true, mode);
+        const {out, json, ref, V, types, calls} = await run(stem, true, mode);
+        // fused wasm: every product of a block type ran a wasm kernel (F16 / BF16 take the reference)
+        if (calls && !/F16/.test(types)) expect(calls.fallback, `${stem}: products on the reference`).toBe(0);
         const n = json.token_ids.length;
         const emulation = json.numpy_check_activation_quant!.max_abs_diff_per_position;
         const flip = emulation.findIndex((d) => d > FLIP_AT);

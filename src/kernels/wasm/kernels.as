@@ -12,3 +12,7 @@ export {swiglu} from "./swiglu";
 export {rope, ropeNeox} from "./rope";
 export {attentionScores, attentionMix} from "./attention";
 export {streamRead} from "./stream";
+export {quantizeQ8_0x86, quantizeQ8_1, quantizeQ8_K} from "./vec-dot";
+export {vecDotQ8_0, vecDotQ4_0, vecDotQ5_0, vecDotIQ4_NL, vecDotQ4_1, vecDotQ5_1} from "./vec-dot";
+export {vecDotQ2_K, vecDotQ3_K, vecDotQ4_K, vecDotQ5_K, vecDotQ6_K} from "./vec-dot";
+export {matmulQ8_0, matmulQ4_K} from "./quant-matmul";

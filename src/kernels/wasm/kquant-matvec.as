@@ -63,13 +63,13 @@ export function matvecQ6_K(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: 
 }
 
 /** get_scale_min_k4: the 6-bit scale of sub-block j from the scales[12] at sp. */
-@inline function scaleK4(sp: usize, j: i32): i32 {
+@inline export function scaleK4(sp: usize, j: i32): i32 {
   const u = <usize>j;
   return j < 4 ? load<u8>(sp + u) & 63 : (load<u8>(sp + u + 4) & 15) | ((load<u8>(sp + u - 4) >> 6) << 4);
 }
 
 /** get_scale_min_k4: the 6-bit min of sub-block j from the scales[12] at sp. */
-@inline function minK4(sp: usize, j: i32): i32 {
+@inline export function minK4(sp: usize, j: i32): i32 {
   const u = <usize>j;
   return j < 4 ? load<u8>(sp + u + 4) & 63 : (load<u8>(sp + u + 4) >> 4) | ((load<u8>(sp + u) >> 6) << 4);
 }
@@ -156,7 +156,7 @@ export function matvecQ5_K(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: 
 }
 
 /** Q3_K's signed 6-bit scale j (s − 32) from the scales[12] at sp. */
-@inline function scaleQ3(sp: usize, j: i32): i32 {
+@inline export function scaleQ3(sp: usize, j: i32): i32 {
   const u = <usize>j;
   const low = j < 8 ? <i32>load<u8>(sp + u) & 15 : <i32>load<u8>(sp + u - 8) >> 4;
   return (<i32>low | (((<i32>load<u8>(sp + 8 + (u & 3)) >> (2 * (j >> 2))) & 3) << 4)) - 32;

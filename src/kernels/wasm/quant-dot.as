@@ -39,7 +39,7 @@ export function quantizeQ8(xq: usize, xd: usize, x: usize, n: i32): void {
 }
 
 /** Σ q_w·q_x over 16 int8 lane pairs, as four i32 partial sums. */
-@inline function dotI8(a: v128, b: v128): v128 {
+@inline export function dotI8(a: v128, b: v128): v128 {
   const lo = i32x4.dot_i16x8_s(i16x8.extend_low_i8x16_s(a), i16x8.extend_low_i8x16_s(b));
   return i32x4.add(lo, i32x4.dot_i16x8_s(i16x8.extend_high_i8x16_s(a), i16x8.extend_high_i8x16_s(b)));
 }

@@ -82,7 +82,7 @@ export function matvecQ4_1(r0: i32, r1: i32, out: usize, x: usize, w: usize, n: 
 }
 
 /** 0x10 in lane j where bit j (hi: bit 16 + j) of the 32-bit qh at p is set: Q5_0 / Q5_1's 5th bits. */
-@inline function fifthBits(p: usize, hi: bool): v128 {
+@inline export function fifthBits(p: usize, hi: bool): v128 {
   const bytes = v128.load32_splat(p);
   const pick = hi
     ? i8x16.swizzle(bytes, i8x16(2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3))
