@@ -194,7 +194,7 @@ describeWithFixtures("gguf", "glassbox on GGUF files and Hugging Face folders", 
     expect(folder.stdout).toMatch(/model\.layers\.0\.self_attn\.k_proj\.bias\s+blk\.0\.attn_k\.bias\s+F32\s+128/);
     const vocab = glassbox("inspect", fixturePath("tokenizers", "ggml-vocab-gpt-2.gguf"));
     expect(vocab.stdout).toMatch(/no tensors: a vocabulary-only file/);
-  });
+  }, 240_000);
 
   const refusals: [string[], RegExp][] = [
     [
