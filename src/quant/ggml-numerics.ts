@@ -57,6 +57,13 @@ export function ggmlConverter(maxN: number, floats: (n: number) => Float32Array)
   const xr = floats(maxN); // (n,) one input row as the kernel reads it
   const corr = new Float32Array(Math.ceil(maxN / QK)); // (n/32,) s_x − d_x·Σq_x per Q8_1 block
   const f16 = f16Table();
+  /** (n,) views of xr per row length, made once: a decode step allocates no view */
+  const views = new Map<number, Float32Array>();
+  const rowOf = (n: number) => {
+    let v = views.get(n);
+    if (!v) views.set(n, (v = xr.subarray(0, n)));
+    return v;
+  };
   return {
     convert({act, mins}, x, xo, n) {
       const nb = n / act.blockSize;
@@ -69,7 +76,7 @@ export function ggmlConverter(maxN: number, floats: (n: number) => Float32Array)
           for (let j = 0; j < QK; j++) sum += (blocks[o + 4 + j]! << 24) >> 24;
           corr[b] = f16[blocks[o + 2]! | (blocks[o + 3]! << 8)]! - f16[blocks[o]! | (blocks[o + 1]! << 8)]! * sum;
         }
-      return n === maxN ? xr : xr.subarray(0, n);
+      return rowOf(n);
     },
     addMins({mins}, out, oo, d, n) {
       if (!mins) return;
