@@ -7,7 +7,6 @@
 // any path throws, and asserts nothing about speed).
 // D = dim, H = hidden_dim, V = vocab_size, L = n_layers
 import {mkdirSync, writeFileSync} from "node:fs";
-import {availableParallelism} from "node:os";
 import {dirname, join, resolve} from "node:path";
 import {fileURLToPath} from "node:url";
 import {referenceKernels} from "../src/engine/backend.ts";
@@ -34,34 +33,21 @@ import {q4_1} from "../src/formats/q4_1.ts";
 import {q8_0} from "../src/formats/q8_0.ts";
 import {quantizeMatrix} from "../src/quant/index.ts";
 import {time} from "./measure.ts";
+import {isGgufFile, runGgufBench} from "./gguf.ts";
+import {fmt, machine, type BenchResult, type BenchRow} from "./report.ts";
 import {NATIVE_FLAGS, buildNative, runNative, NATIVE_DIR} from "./native.ts";
 import {measureBandwidth, rooflineTokS} from "./roofline.ts";
 import {SHAPES, type ShapeName} from "./shapes.ts";
 
+export type {BenchResult, BenchRow} from "./report.ts";
+
 export interface BenchOptions {
   shape: ShapeName;
-  /** a llama2.c checkpoint file instead of a random model of `shape` */
+  /** a llama2.c checkpoint or a GGUF file (bench/gguf.ts) instead of a random model of `shape` */
   model?: string;
   /** thread counts to measure (default [1, 2]) */
   threads: number[];
   quick: boolean;
-}
-
-export interface BenchRow {
-  section: string;
-  name: string;
-  value: number;
-  unit: string;
-  note?: string;
-}
-
-export interface BenchResult {
-  shape: string;
-  config: Config;
-  quick: boolean;
-  when: string;
-  machine: string;
-  rows: BenchRow[];
 }
 
 const FORMATS = [q8_0, q4_0, q4_1];
@@ -70,6 +56,7 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 /** Runs the benchmark and returns every figure; `log` gets progress lines. */
 export async function runBench(options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchResult> {
   const {quick} = options;
+  if (options.model && (await isGgufFile(options.model))) return runGgufBench(options.model, options, log);
   const rows: BenchRow[] = [];
   const add = (section: string, name: string, value: number, unit: string, note?: string) => {
     rows.push({section, name, value, unit, ...(note ? {note} : {})});
@@ -375,19 +362,6 @@ function fp32MatrixBytes(c: Config): number {
   );
 }
 
-const fmt = (v: number) =>
-  !Number.isFinite(v)
-    ? String(v)
-    : Math.abs(v) >= 100
-      ? v.toFixed(0)
-      : Math.abs(v) >= 10
-        ? v.toFixed(1)
-        : v.toPrecision(3);
-
-function machine(): string {
-  return `${process.platform} ${process.arch}, Node ${process.versions.node}, ${availableParallelism()} cores`;
-}
-
 /** A tokenizer the engine accepts for this vocab size (the benchmark never decodes text). */
 function byteTokenizerFor(c: Config): Uint8Array {
   const pieces = Array.from({length: c.vocabSize}, (_, i) => new TextEncoder().encode(`<${i}>`));
@@ -397,7 +371,8 @@ function byteTokenizerFor(c: Config): Uint8Array {
 /** The table: one line per figure, grouped by section. */
 export function formatTable(result: BenchResult): string {
   const lines = [
-    `glassbox bench: ${result.shape} (${result.machine}), ${result.when}${result.quick ? ", QUICK (smoke run, not figures)" : ""}`
+    `glassbox bench: ${result.shape} (${result.machine}), ${result.when}${result.quick ? ", QUICK (smoke run, not figures)" : ""}`,
+    ...(result.notes ?? []).map((note) => `note: ${note}`)
   ];
   let section = "";
   for (const r of result.rows) {

@@ -56,10 +56,17 @@ export function ggmlConverter(maxN: number, floats: (n: number) => Float32Array)
   const blocks = new Uint8Array(Math.ceil(maxN / QK) * 292); // the largest activation block per 32 values (Q8_K: 292 per 256)
   const xr = floats(maxN); // (n,) one input row as the kernel reads it
   const corr = new Float32Array(Math.ceil(maxN / QK)); // (n/32,) s_x − d_x·Σq_x per Q8_1 block
+  /** (n,) views of xr per row length, made once: a decode step allocates no view */
+  const views = new Map<number, Float32Array>();
+  const rowOf = (n: number) => {
+    let v = views.get(n);
+    if (!v) views.set(n, (v = xr.subarray(0, n)));
+    return v;
+  };
   return {
     convert({act, mins}, x, xo, n) {
       vecDotInput(act, x, xo, n, blocks, xr, mins ? corr : null);
-      return n === maxN ? xr : xr.subarray(0, n);
+      return rowOf(n);
     },
     addMins({mins}, out, oo, d, n) {
       if (!mins) return;

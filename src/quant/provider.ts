@@ -138,7 +138,7 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   const withDefault = (s: QuantSettingsSpec): QuantSettingsSpec =>
     s.quant === undefined && asStored ? {...s, quant: asStored} : s;
   let settings = toQuantSettings(withDefault(spec));
-  /** the weight mode was asked for; otherwise each spec gets its default (a spec with formats: cached, else fp32) */
+  /** whether a weight mode was ever asked for: until then it follows the spec's default (cached, or fp32 for none) */
   let weightsChosen = spec.weights !== undefined;
   /** act ggml: the input converter (made on first use, in the region) */
   let converter: GgmlConverter | null = null;
@@ -393,9 +393,12 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
     const text = formatQuantSpec(spec);
     if (!host.file) return text;
     if (text === asStoredText) return asInFileText(host.file.summary);
-    const quantized = host.file.summary.split(", ").some((part) => !part.endsWith("× F32"));
-    return `${text} (${quantized ? "re-quantized from the dequantized file" : "from the file"}: ${host.file.summary})`;
+    if (!fileHasBlocks()) return text; // an F32 file: quantized from its own floats
+    return `${text} (re-quantized from the dequantized file: ${host.file.summary})`;
   }
+
+  /** Whether the file stores some matrix in a block type (F16, Q4_K, …), so a spec on it re-quantizes. */
+  const fileHasBlocks = () => allEntries().some((e) => e.stored);
 
   /** Every entry in MATRIX_NAMES order (the embedding table first), by layer. */
   const allEntries = (): Entry[] => MATRIX_NAMES.flatMap((name) => entries[name]);
@@ -403,8 +406,10 @@ export function quantMatrices(host: MatrixHost, spec: QuantSettingsSpec = {}): Q
   const provider: QuantMatrices = {
     get kind() {
       const act = settings.act === "fp32" ? "" : ` act ${settings.act}`;
-      if (settings.weights === "fp32")
-        return host.file ? `fp32 (the dequantized file: ${host.file.summary})${act}` : "fp32";
+      if (settings.weights === "fp32") {
+        if (!host.file) return "fp32";
+        return `fp32 (${fileHasBlocks() ? "the dequantized file" : "as in the file"}: ${host.file.summary})${act}`;
+      }
       return `${describeSpec(settings.quant)} ${settings.weights}${act}`;
     },
     get settings() {

@@ -118,6 +118,7 @@ describeWithFixtures("gguf", "weight modes on a GGUF's own packed blocks", () =>
     const provider = setQuant(model, {quant: "q8_0"});
     expect(provider.specText).toBe("q8_0 (re-quantized from the dequantized file: 13 × Q4_K, 3 × Q6_K, 5 × F32)");
     expect(maxAbsDiff(prefill(model, tokens), expected)).toBe(0);
+    expect(provider.settings.weights, "a spec without --weights takes the spec's default mode").toBe("cached");
     // a matrix asked for in its stored type keeps the file's blocks (as llama-quantize does): no copy
     setQuant(model, {quant: "q4_k", weights: "fused"});
     const r = provider.residency();
@@ -138,11 +139,20 @@ describeWithFixtures("gguf", "weight modes on a GGUF's own packed blocks", () =>
     expect((model.matrices as QuantMatrices).settings.weights).toBe("fp32"); // as in the file: nothing to dequantize
     const provider = setQuant(model, {quant: "q8_0"});
     expect(provider.settings.weights).toBe("cached");
-    expect(provider.specText).toBe("q8_0 (from the file: 21 × F32)");
+    expect(provider.specText).toBe("q8_0");
     expect(maxAbsDiff(prefill(model, tokens), expected)).toBe(0);
     setQuant(model, {weights: "fp32"});
     setQuant(model, {quant: "q4_0"});
     expect(provider.settings.weights).toBe("fp32"); // chosen, so kept
+  });
+
+  it("an F32 file starts in fp32 'as in the file'; a --quant on it quantizes its floats in the spec's default mode", async () => {
+    const model = await load("rand-256.f32", true);
+    const provider = model.matrices as QuantMatrices;
+    expect(provider.kind).toBe("fp32 (as in the file: 21 × F32)");
+    expect(model.weights.wq.length).toBe(model.config.nLayers * model.config.dim * model.config.dim);
+    setQuant(model, {quant: "q4_0"});
+    expect(provider.kind).toBe("q4_0 cached");
   });
 
   it("fused mode on the wasm kernels runs the file's blocks in the FUSED_KERNELS (and gives the TS fused logits)", async () => {

@@ -1,6 +1,6 @@
 // glassbox bench: decode/prefill tok/s per kernel set, thread count and weight mode, the time split, GB/s, matmul
 // GFLOPS and the native C baseline, in one run (bench/bench.ts). --shape builds a random model of that shape in
-// memory; --model times a llama2.c checkpoint file.
+// memory; --model times a llama2.c checkpoint file, or a GGUF per weight mode (bench/gguf.ts; no C baseline).
 // Its options are normalized here (toBenchArgs), for `glassbox bench` and `npm run bench` alike.
 import {formatTable, runBench, writeResult, type BenchOptions} from "../../../bench/bench.ts";
 import {toShapeName} from "../../../bench/shapes.ts";
@@ -12,7 +12,12 @@ export const benchCommand: Command = {
   summary: "benchmark the kernels, threads and weight modes against a native C baseline",
   modelOptions: false,
   options: [
-    {name: "model", type: "string", arg: "M", help: "llama2.c checkpoint to time (default: a random --shape model)"},
+    {
+      name: "model",
+      type: "string",
+      arg: "M",
+      help: "a llama2.c checkpoint or a GGUF file to time (default: a random --shape model)"
+    },
     {name: "shape", type: "string", arg: "S", help: "stories15M (default), stories260K or stories110M, random weights"},
     {name: "threads", type: "int", arg: "N", help: "measure 1 and N threads (default 2)"},
     {name: "json", type: "boolean", help: "print the result as one JSON object"},
