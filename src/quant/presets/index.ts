@@ -18,5 +18,6 @@ export {
   presetModelOf,
   quantizeGguf,
   quantizedMetadata,
+  type QuantizeGgufOptions,
   type QuantizedGguf
 } from "./quantize-gguf.ts";

@@ -1,5 +1,8 @@
 // llama-quantize in TypeScript: a GGUF file in, the same model quantized with a preset out (llama.cpp c392e5094,
-// llama_model_quantize_impl without an importance matrix). The metadata is kept key for key (tokenizer included)
+// llama_model_quantize_impl). With an importance matrix (llama-quantize --imatrix: per tensor name, one importance
+// per column, the .dat values already divided by ncall) the type rules know it (has_imatrix) and each tensor with an
+// entry is quantized by its type's weighted quantizer; a tensor without one is quantized without, as there, and an
+// entry of the wrong length is refused (token_embd's is ignored, as there). The metadata is kept key for key (tokenizer included)
 // except the split keys, which are dropped, and general.quantization_version (2) and general.file_type (the
 // preset's ftype), which are set and moved to the end as gguf_set_val does. Tensors are written in llama-quantize's
 // order, each quantized from float32 with ggml's reference quantizers; one already in its target type is copied.
@@ -13,6 +16,8 @@ import {
   type GgufOutEntry,
   type GgufOutTensor
 } from "../../model-files/gguf/index.ts";
+import {importanceProblem} from "../../formats/matrix.ts";
+import {ggufTensorName} from "../../model-files/matrix-names.ts";
 import {decodeTensor, encodeTensor} from "./ggml-codecs.ts";
 import {toPreset, type Preset} from "./presets.ts";
 import {resolvePreset, type PresetModel, type TensorPlan} from "./resolve.ts";
@@ -24,6 +29,8 @@ const DROPPED_KEYS = new Set(["split.no", "split.count", "split.tensors.count"])
 
 export interface QuantizedGguf {
   readonly preset: Preset;
+  /** the quantized tensors the importance matrix had no entry for (quantized without; empty without an imatrix) */
+  readonly imatrixMissing: readonly string[];
   /** per tensor, in the written order: its type and why */
   readonly plan: readonly TensorPlan[];
   /** ready for encodeGguf */
@@ -59,24 +66,53 @@ export function quantizedMetadata(entries: readonly GgufOutEntry[], preset: Pres
   ];
 }
 
-export async function quantizeGguf(source: ByteSource, presetText: string | Preset): Promise<QuantizedGguf> {
+export interface QuantizeGgufOptions {
+  /** importance per column by tensor name ("blk.0.ffn_down.weight"), e.g. imatrixImportance(readImatrix(…)) */
+  imatrix?: ReadonlyMap<string, Float32Array>;
+}
+
+/** The importance for tensor p, null when there is none to use; throws as llama-quantize does on a wrong length. */
+function importanceFor(imatrix: ReadonlyMap<string, Float32Array>, p: TensorPlan, file: string): Float32Array | null {
+  const qw = imatrix.get(p.name);
+  if (!qw) return null;
+  const cols = p.shape[0] ?? 1;
+  if (qw.length !== cols) {
+    if (p.name === ggufTensorName("token_embd")) return null;
+    throw new Error(
+      `${file}: the imatrix entry for "${p.name}" has ${qw.length} values, the tensor's rows ${cols} ` +
+        "(an imatrix of another model?)"
+    );
+  }
+  const problem = importanceProblem(qw, cols);
+  if (problem) throw new Error(`${file}: the imatrix entry for "${p.name}" has ${problem}`);
+  return qw;
+}
+
+export async function quantizeGguf(
+  source: ByteSource,
+  presetText: string | Preset,
+  {imatrix}: QuantizeGgufOptions = {}
+): Promise<QuantizedGguf> {
   const preset = typeof presetText === "string" ? toPreset(presetText) : presetText;
   const gguf = await readGguf(source);
-  const plan = resolvePreset(presetModelOf(gguf), preset);
+  const plan = resolvePreset(presetModelOf(gguf), preset, {hasImatrix: imatrix !== undefined});
   const tensors: GgufOutTensor[] = [];
+  const imatrixMissing: string[] = [];
   for (const p of plan) {
     const info = gguf.tensor(p.name)!;
     const stored = await readTensorBytes(source, info);
     let data: Uint8Array;
     if (p.type === p.from) data = stored;
-    else if (p.from === "F32" || p.from === "F16" || p.from === "BF16")
-      data = encodeTensor(p.type, decodeTensor(p.from, stored, info.count));
-    else
+    else if (p.from === "F32" || p.from === "F16" || p.from === "BF16") {
+      const qw = imatrix ? importanceFor(imatrix, p, source.name) : null;
+      if (imatrix && !imatrix.has(p.name)) imatrixMissing.push(p.name);
+      data = encodeTensor(p.type, decodeTensor(p.from, stored, info.count), qw ?? undefined);
+    } else
       throw new Error(
         `${source.name}: tensor "${p.name}" is already ${p.from}; requantizing to ${p.type} is refused (as by ` +
           `llama-quantize without --allow-requantize): quantize the F32, F16 or BF16 model instead`
       );
     tensors.push({name: p.name, type: p.type, shape: p.shape, data});
   }
-  return {preset, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
+  return {preset, imatrixMissing, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
 }
