@@ -16,7 +16,8 @@ import {
   type GgufOutEntry,
   type GgufOutTensor
 } from "../../model-files/gguf/index.ts";
-import {importanceProblem} from "../../formats/matrix.ts";
+import {GGML_CODECS} from "../../formats/ggml-codecs.ts";
+import {importanceProblem, zeroImportanceProblem} from "../../formats/matrix.ts";
 import {ggufTensorName} from "../../model-files/matrix-names.ts";
 import {decodeTensor, encodeTensor} from "./ggml-codecs.ts";
 import {toPreset, type Preset} from "./presets.ts";
@@ -83,7 +84,10 @@ function importanceFor(imatrix: ReadonlyMap<string, Float32Array>, p: TensorPlan
         "(an imatrix of another model?)"
     );
   }
-  const problem = importanceProblem(qw, cols);
+  // types without a weighted quantizer (F16, BF16) ignore the importance, zeros included
+  const codec = GGML_CODECS.get(p.type);
+  const problem =
+    importanceProblem(qw, cols) ?? (codec?.quantizeWeighted ? zeroImportanceProblem(qw, codec.blockSize) : null);
   if (problem) throw new Error(`${file}: the imatrix entry for "${p.name}" has ${problem}`);
   return qw;
 }
