@@ -40,6 +40,25 @@ export function importanceProblem(importance: Float32Array, cols: number): strin
   return null;
 }
 
+/**
+ * The first block of qw[0..n) (blocks of blockSize) whose importance is 0 in every column, as a problem, or null.
+ * ggml's weighted quantizers have nothing to fit such a block by: Q2_K, Q4_K, Q5_K and IQ4_NL compute 0/0 scales
+ * (NaN blocks; a debug build of ggml aborts in nearest_int), Q3_K, Q6_K, Q4_0 and Q5_0 store the block as all zeros;
+ * only Q4_1 and Q5_1 keep their min–max grid. Refused for every format, so the rule is one.
+ */
+export function zeroImportanceProblem(qw: Float32Array, blockSize: number, n = qw.length): string | null {
+  for (let b = 0; b + blockSize <= n; b += blockSize) {
+    let any = false;
+    for (let j = b; j < b + blockSize && !any; j++) any = qw[j]! > 0;
+    if (!any)
+      return (
+        `importance 0 for every value of block ${b / blockSize} (values ${b}–${b + blockSize - 1} of a row), ` +
+        "which ggml's weighted quantizers cannot fit (NaN or all-zero blocks): give those columns a small positive importance"
+      );
+  }
+  return null;
+}
+
 /** The codec's weighted quantizer, after checking the importance vector; throws when the format has none. */
 function weightedQuantizer(
   codec: Codec,
@@ -53,6 +72,8 @@ function weightedQuantizer(
       `invalid importance: ${codec.name} has no importance-weighted quantizer ` +
         "(ggml's have: q2_k q3_k q4_k q5_k q6_k q4_0 q4_1 q5_0 q5_1 iq4_nl; q8_0 ignores it)"
     );
+  const zero = zeroImportanceProblem(importance, codec.blockSize, cols - (cols % codec.blockSize));
+  if (zero && codec.simulated === undefined) throw new Error(`invalid importance: ${zero}`);
   return codec.quantizeWeighted.bind(codec);
 }
 
@@ -76,6 +97,8 @@ function quantizeFlat(
     const quantize = weightedQuantizer(codec, importance, cols);
     const qw = new Float32Array(nBlocks * bs);
     for (let r = 0; r < rows; r++) qw.set(importance, r * cols);
+    const zero = zeroImportanceProblem(qw, bs, w.length - (w.length % bs));
+    if (zero) throw new Error(`invalid importance: ${zero.replace("of a row", "of the run of all rows")}`);
     quantize(data, 0, run, 0, nBlocks, qw);
   } else {
     codec.quantizeRef(data, 0, run, 0, nBlocks);

@@ -38,6 +38,7 @@ export type {
   TokenProbability
 } from "./token-probabilities.ts";
 export {residualNorm, toResidualNormOptions} from "./residual-norm.ts";
+export {importanceColumns, type ImportanceColumnsData} from "./importance-columns.ts";
 export type {ResidualNormOptions, ResidualNormSeries, ResidualNormSpec} from "./residual-norm.ts";
 export {logitLens, toLogitLensOptions} from "./logit-lens.ts";
 export type {LensCell, LogitLensData, LogitLensOptions, LogitLensSpec} from "./logit-lens.ts";

@@ -99,6 +99,11 @@ describe("glassbox quantize --imatrix refuses a bad importance file, writing not
       /value 2 = Infinity/
     ],
     [
+      "zeros.f32",
+      new Uint8Array(new Float32Array(256).buffer),
+      /importance 0 for every value of block 0 \(values 0–255/
+    ],
+    [
       "neg.f32",
       new Uint8Array(new Float32Array(256).fill(1).map((v, i) => (i === 0 ? -0.5 : v)).buffer),
       /value 0 = -0\.5 \(an importance must be finite and ≥ 0\)/

@@ -101,6 +101,20 @@ describe("quantizeMatrix(codec, w, rows, cols, importance)", () => {
     const negative = qw.slice();
     negative[3] = -1;
     expect(() => quantizeMatrix(q4k, x, 2, 256, negative)).toThrow("invalid importance: value 3 = -1");
+    const dead = qw.slice();
+    dead.fill(0, 32, 64);
+    // a zero block of 32 is refused for the 32-value formats; inside a super-block of 256 the others carry the fit
+    expect(() => quantizeMatrix(toFormat("q4_0").codec(2, 256), x, 2, 256, dead)).toThrow(
+      "invalid importance: importance 0 for every value of block 1 (values 32–63 of a row)"
+    );
+    expect(() => quantizeMatrix(q4k, x, 2, 256, dead)).not.toThrow();
+    expect(() => quantizeMatrix(q4k, x, 2, 256, new Float32Array(256))).toThrow(
+      /importance 0 for every value of block 0/
+    );
+    // a simulated run (rows of 64) is checked on the importance as tiled along the run
+    expect(() =>
+      quantizeMatrix(toFormat("q4_k").codec(8, 64), x.subarray(0, 512), 8, 64, new Float32Array(64))
+    ).toThrow(/values 0–255 of the run of all rows/);
     expect(() => quantizeMatrix(toFormat("int4").codec(2, 256), x, 2, 256, qw)).toThrow(
       /^invalid importance: int4\S* has no importance-weighted quantizer/
     );

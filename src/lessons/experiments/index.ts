@@ -29,3 +29,11 @@ export {subBlockSize, superBlockGrid, subBlockStrip, type SuperBlockGrid} from "
 export {tensorErrors, layerSqnr, blockSqnr, targetOf, originalOf, type TensorError} from "./quant-error.ts";
 export {simulatedNotice} from "./simulated.ts";
 export {statList, formatBytes, formatMs, type Stat} from "./stats.ts";
+export {
+  imatrixGain,
+  modelImatrixGain,
+  IMATRIX_FORMATS,
+  type ImatrixGain,
+  type ImatrixGainRow,
+  type ModelImatrixGainOptions
+} from "./imatrix-gain.ts";

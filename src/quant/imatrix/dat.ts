@@ -32,6 +32,11 @@ export function importanceOf(entry: ImatrixEntry): Float32Array {
   return entry.values.map((v) => Math.fround(v / entry.ncall));
 }
 
+/** Every entry's importance by tensor name: what llama-quantize's load_imatrix hands the quantizer. */
+export function imatrixImportance(file: ImatrixFile): Map<string, Float32Array> {
+  return new Map(file.entries.map((e) => [e.name, importanceOf(e)]));
+}
+
 const utf8 = new TextDecoder("utf-8", {fatal: true});
 
 /** Reads a `.dat` file; `file` names it in the errors. */

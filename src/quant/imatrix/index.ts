@@ -1,5 +1,12 @@
 // llama-imatrix: its `.dat` file format (dat.ts) and the collection from the engine's hooks (collect.ts).
-export {importanceOf, readImatrix, writeImatrix, type ImatrixEntry, type ImatrixFile} from "./dat.ts";
+export {
+  imatrixImportance,
+  importanceOf,
+  readImatrix,
+  writeImatrix,
+  type ImatrixEntry,
+  type ImatrixFile
+} from "./dat.ts";
 export {
   collectImatrix,
   imatrixFile,

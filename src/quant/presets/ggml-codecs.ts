@@ -12,13 +12,24 @@ function codecOf(type: string): Codec {
   return codec;
 }
 
-/** (rows, rowLength) float32 values as a ggml tensor of `type`; rowLength is a multiple of the type's block. */
-export function encodeTensor(type: string, values: Float32Array): Uint8Array {
+/**
+ * (rows, rowLength) float32 values as a ggml tensor of `type`; rowLength is a multiple of the type's block.
+ * importance (rowLength,): ggml_quantize_chunk's imatrix, each row quantized by the type's weighted quantizer;
+ * types without one (F32, F16, BF16) ignore it, as ggml does.
+ */
+export function encodeTensor(type: string, values: Float32Array, importance?: Float32Array): Uint8Array {
   if (type === "F32")
     return new Uint8Array(values.buffer.slice(values.byteOffset, values.byteOffset + values.byteLength));
   const codec = codecOf(type);
   const nBlocks = values.length / codec.blockSize;
   const out = new Uint8Array(nBlocks * codec.blockBytes);
+  if (importance && codec.quantizeWeighted) {
+    const rowLength = importance.length;
+    const perRow = rowLength / codec.blockSize;
+    for (let r = 0; r < values.length / rowLength; r++)
+      codec.quantizeWeighted(out, r * perRow * codec.blockBytes, values, r * rowLength, perRow, importance);
+    return out;
+  }
   // rows are whole blocks, so the tensor is one run of blocks
   codec.quantizeRef(out, 0, values, 0, nBlocks);
   return out;

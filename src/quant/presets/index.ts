@@ -19,6 +19,7 @@ export {
   quantizeGguf,
   quantizeGgufStream,
   quantizedMetadata,
+  type QuantizeGgufOptions,
   type QuantizedGguf,
   type QuantizedGgufStream
 } from "./quantize-gguf.ts";

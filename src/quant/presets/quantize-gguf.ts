@@ -1,5 +1,8 @@
 // llama-quantize in TypeScript: a GGUF file in, the same model quantized with a preset out (llama.cpp c392e5094,
-// llama_model_quantize_impl without an importance matrix). The metadata is kept key for key (tokenizer included)
+// llama_model_quantize_impl). With an importance matrix (llama-quantize --imatrix: per tensor name, one importance
+// per column, the .dat values already divided by ncall) the type rules know it (has_imatrix) and each tensor with an
+// entry is quantized by its type's weighted quantizer; a tensor without one is quantized without, as there, and an
+// entry of the wrong length is refused (token_embd's is ignored, as there). The metadata is kept key for key (tokenizer included)
 // except the split keys, which are dropped, and general.quantization_version (2) and general.file_type (the
 // preset's ftype), which are set and moved to the end as gguf_set_val does. Tensors are written in llama-quantize's
 // order, each quantized from float32 with ggml's reference quantizers; one already in its target type is copied.
@@ -14,6 +17,9 @@ import {
   type GgufOut,
   type GgufOutEntry
 } from "../../model-files/gguf/index.ts";
+import {GGML_CODECS} from "../../formats/ggml-codecs.ts";
+import {importanceProblem, zeroImportanceProblem} from "../../formats/matrix.ts";
+import {ggufTensorName} from "../../model-files/matrix-names.ts";
 import {toQuantSpec, type QuantSpec} from "../spec.ts";
 import {decodeTensor, encodeTensor} from "./ggml-codecs.ts";
 import {toPreset, type Preset} from "./presets.ts";
@@ -28,6 +34,8 @@ const DROPPED_KEYS = new Set(["split.no", "split.count", "split.tensors.count"])
 
 export interface QuantizedGguf {
   readonly preset: Preset;
+  /** the quantized tensors the importance matrix had no entry for (quantized without; empty without an imatrix) */
+  readonly imatrixMissing: readonly string[];
   /** per tensor, in the written order: its type and why */
   readonly plan: readonly SpecTensor[];
   /** ready for encodeGguf */
@@ -37,6 +45,7 @@ export interface QuantizedGguf {
 /** The same, each tensor quantized only when the writer asks for its bytes (ggufParts, writeGgufFile). */
 export interface QuantizedGgufStream {
   readonly preset: Preset;
+  readonly imatrixMissing: readonly string[];
   readonly plan: readonly SpecTensor[];
   readonly out: GgufLazyOut;
 }
@@ -70,18 +79,46 @@ export function quantizedMetadata(entries: readonly GgufOutEntry[], preset: Pres
   ];
 }
 
+export interface QuantizeGgufOptions {
+  /** importance per column by tensor name ("blk.0.ffn_down.weight"), e.g. imatrixImportance(readImatrix(…)) */
+  imatrix?: ReadonlyMap<string, Float32Array>;
+}
+
+/** The importance for tensor p, null when there is none to use; throws as llama-quantize does on a wrong length. */
+function importanceFor(imatrix: ReadonlyMap<string, Float32Array>, p: SpecTensor, file: string): Float32Array | null {
+  const qw = imatrix.get(p.name);
+  if (!qw) return null;
+  const cols = p.shape[0] ?? 1;
+  if (qw.length !== cols) {
+    if (p.name === ggufTensorName("token_embd")) return null;
+    throw new Error(
+      `${file}: the imatrix entry for "${p.name}" has ${qw.length} values, the tensor's rows ${cols} ` +
+        "(an imatrix of another model?)"
+    );
+  }
+  // types without a weighted quantizer (F16, BF16) ignore the importance, zeros included
+  const codec = GGML_CODECS.get(p.type!);
+  const problem =
+    importanceProblem(qw, cols) ?? (codec?.quantizeWeighted ? zeroImportanceProblem(qw, codec.blockSize) : null);
+  if (problem) throw new Error(`${file}: the imatrix entry for "${p.name}" has ${problem}`);
+  return qw;
+}
+
 /**
  * The file quantized with a preset ("Q4_K_M") or a preset spec with overrides ("preset=Q4_K_M,attn_v=q8_0", each
  * override through llama-quantize's block-fit fallback), tensors made on demand; general.file_type is the preset's.
+ * Every check (requantizing, the importance entries) runs before the first tensor is made.
  */
 export async function quantizeGgufStream(
   source: ByteSource,
-  presetOrSpec: string | Preset | QuantSpec
+  presetOrSpec: string | Preset | QuantSpec,
+  {imatrix}: QuantizeGgufOptions = {}
 ): Promise<QuantizedGgufStream> {
   const spec = toPresetSpec(presetOrSpec);
   const preset = toPreset(spec.preset!);
   const gguf = await readGguf(source);
-  const plan = planSpec(spec, presetModelOf(gguf));
+  const plan = planSpec(spec, presetModelOf(gguf), {hasImatrix: imatrix !== undefined});
+  const imatrixMissing: string[] = [];
   const tensors = plan.map((p): GgufLazyTensor => {
     const type = p.type!;
     if (type !== p.from && !FLOAT_TYPES.includes(p.from))
@@ -89,20 +126,29 @@ export async function quantizeGgufStream(
         `${source.name}: tensor "${p.name}" is already ${p.from}; requantizing to ${type} is refused (as by ` +
           `llama-quantize without --allow-requantize): quantize the F32, F16 or BF16 model instead`
       );
-    return {name: p.name, type, shape: p.shape, data: () => quantizedTensor(source, gguf, p.name, p.from, type)};
+    const quantized = type !== p.from;
+    const qw = imatrix && quantized ? importanceFor(imatrix, p, source.name) : null;
+    if (imatrix && quantized && !imatrix.has(p.name)) imatrixMissing.push(p.name);
+    return {name: p.name, type, shape: p.shape, data: () => quantizedTensor(source, gguf, p.name, p.from, type, qw)};
   });
-  return {preset, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
+  return {preset, imatrixMissing, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
 }
 
 /** quantizeGgufStream with every tensor in memory (small models, tests, a browser download). */
 export async function quantizeGguf(
   source: ByteSource,
-  presetOrSpec: string | Preset | QuantSpec
+  presetOrSpec: string | Preset | QuantSpec,
+  options: QuantizeGgufOptions = {}
 ): Promise<QuantizedGguf> {
-  const q = await quantizeGgufStream(source, presetOrSpec);
+  const q = await quantizeGgufStream(source, presetOrSpec, options);
   const tensors = [];
   for (const t of q.out.tensors) tensors.push({name: t.name, type: t.type, shape: t.shape, data: await t.data()});
-  return {preset: q.preset, plan: q.plan, out: {metadata: q.out.metadata, tensors}};
+  return {
+    preset: q.preset,
+    imatrixMissing: q.imatrixMissing,
+    plan: q.plan,
+    out: {metadata: q.out.metadata, tensors}
+  };
 }
 
 /** A preset name is the spec preset=<name>; a spec must be a preset spec (a plain format has no file type). */
@@ -123,9 +169,10 @@ async function quantizedTensor(
   gguf: GgufFile,
   name: string,
   from: string,
-  type: string
+  type: string,
+  importance: Float32Array | null
 ): Promise<Uint8Array> {
   const info = gguf.tensor(name)!;
   const stored = await readTensorBytes(source, info);
-  return type === from ? stored : encodeTensor(type, decodeTensor(from, stored, info.count));
+  return type === from ? stored : encodeTensor(type, decodeTensor(from, stored, info.count), importance ?? undefined);
 }

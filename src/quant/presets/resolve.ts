@@ -75,7 +75,12 @@ export function tensorBytes(shape: readonly number[], type: string): number {
   return rows * ((shape[0] ?? 1) / blockSize) * typeSize;
 }
 
-export function resolvePreset(model: PresetModel, presetText: string | Preset): TensorPlan[] {
+/** hasImatrix: an importance matrix will be given, which changes a few of llama-quantize's choices (tensor-type.ts). */
+export function resolvePreset(
+  model: PresetModel,
+  presetText: string | Preset,
+  {hasImatrix = false}: {hasImatrix?: boolean} = {}
+): TensorPlan[] {
   const preset = typeof presetText === "string" ? toPreset(presetText) : presetText;
   const tensors = [...model.tensors].sort((a, b) => llamaQuantizeOrder(a.name, b.name));
   const state: RuleState = {
@@ -85,7 +90,8 @@ export function resolvePreset(model: PresetModel, presetText: string | Preset): 
     hasOutput: tensors.some((t) => t.name === ggufTensorName("output")),
     nAttentionWv: tensors.filter((t) => /attn_v\.weight|attn_qkv\.weight|attn_kv_b\.weight/.test(t.name)).length,
     iAttentionWv: 0,
-    iFfnDown: 0
+    iFfnDown: 0,
+    hasImatrix
   };
   return tensors.map((t) => {
     const from = t.type ?? "F32";

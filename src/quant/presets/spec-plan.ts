@@ -131,9 +131,13 @@ function overrideType(tensor: string, wanted: string, rowLength: number): {type:
 }
 
 /** Every tensor of the model under the spec, in llama-quantize's order, with its format, ggml type and reason. */
-export function planSpec(specText: string | QuantSpec, model: PresetModel): SpecTensor[] {
+export function planSpec(
+  specText: string | QuantSpec,
+  model: PresetModel,
+  options: {hasImatrix?: boolean} = {}
+): SpecTensor[] {
   const spec = toQuantSpec(specText);
-  if (spec.preset !== undefined) return planPreset(spec, model);
+  if (spec.preset !== undefined) return planPreset(spec, model, options);
   const tensors = [...model.tensors].sort((a, b) => llamaQuantizeOrder(a.name, b.name));
   return tensors.map((t) => {
     const from = t.type ?? "F32";
@@ -154,9 +158,9 @@ export function planSpec(specText: string | QuantSpec, model: PresetModel): Spec
   });
 }
 
-function planPreset(spec: QuantSpec, model: PresetModel): SpecTensor[] {
+function planPreset(spec: QuantSpec, model: PresetModel, options: {hasImatrix?: boolean}): SpecTensor[] {
   const preset = toPreset(spec.preset!);
-  return resolvePreset(model, preset).map((p) => {
+  return resolvePreset(model, preset, options).map((p) => {
     const matrix = matrixOfTensor(p.name);
     const wanted = matrix && overrideFor(spec, matrix.name, matrix.layer);
     if (!wanted || keptBecause(p) !== undefined) return row(p, formatOfGgmlType(p.type), p.type, p);

@@ -1,6 +1,7 @@
 // The type llama-quantize gives one matrix under a preset: a port of `llama_tensor_get_type` (llama.cpp c392e5094,
-// src/llama-quant.cpp) for the llama architecture without experts and without an importance matrix, the only case
-// this project writes. The rules, in the order the file checks them (the first that names the tensor decides):
+// src/llama-quant.cpp) for the llama architecture without experts, with or without an importance matrix (has_imatrix
+// changes two ffn_down rules, marked "imatrix"). The rules, in the order the file checks them (the first that names
+// the tensor decides):
 //
 //   output.weight, or token_embd.weight when there is no output.weight (tied):
 //       rows not a multiple of the preset type's block → Q8_0; else every preset but Q8_0 → Q6_K
@@ -8,7 +9,8 @@
 //                Q3_K_L → Q5_K · IQ4_NL with n_gqa ≥ 4 → Q5_K · Q4_K_M, Q5_K_M → Q6_K in use_more_bits layers ·
 //                Q4_K_S → Q5_K for the first 4; a 70B model (80 layers with GQA) moves Q3_K/Q4_K up to Q5_K
 //   ffn_down:    Q2_K → Q3_K · Q3_K_M → Q5_K below n/16, else Q4_K · Q3_K_L → Q5_K · Q4_K_M, Q5_K_M → Q6_K in
-//                use_more_bits layers · IQ4_NL → Q5_K below n/8 · Q4_K_S → Q5_K below n/8
+//                use_more_bits layers · IQ4_NL → Q5_K below n/8 without an imatrix · Q4_K_S → Q5_K below n/8 ·
+//                Q4_0 → Q4_1, Q5_0 → Q5_1 below n/8 with an imatrix
 //   attn_output: Q2_K → Q3_K · Q3_K_M → Q4_K · Q3_K_L → Q5_K
 //   attn_qkv:    Q3_K_M, Q3_K_L → Q4_K · Q4_K_M → Q5_K · Q5_K_M → Q6_K
 //
@@ -37,6 +39,8 @@ export interface RuleState {
   readonly nAttentionWv: number;
   iAttentionWv: number;
   iFfnDown: number;
+  /** an importance matrix is given (llama-quantize's qs.has_imatrix) */
+  readonly hasImatrix: boolean;
 }
 
 export interface TypeChoice {
@@ -109,7 +113,7 @@ function ruleType(state: RuleState, preset: Preset, name: string, rowLength: num
   }
   // no ".weight": llama.cpp matches ffn_down anywhere in the name
   if (name.includes("ffn_down" satisfies LayerMatrix))
-    return ffnDown(p, base, {index: state.iFfnDown++, count: state.nLayers});
+    return ffnDown(p, base, {index: state.iFfnDown++, count: state.nLayers}, state.hasImatrix);
   if (name.includes(weightOf("attn_output"))) {
     const to = {Q2_K: "Q3_K", Q3_K_M: "Q4_K", Q3_K_L: "Q5_K"}[p];
     return to ? {type: to, rule: `attn_output: ${p} raises it to ${to}`} : keep("attn_output: the preset's type");
@@ -138,7 +142,7 @@ function attnV(p: string, base: string, state: RuleState, layer: {index: number;
   return at(base, "the preset's type");
 }
 
-function ffnDown(p: string, base: string, layer: {index: number; count: number}): Rule {
+function ffnDown(p: string, base: string, layer: {index: number; count: number}, hasImatrix: boolean): Rule {
   const at = (type: string, rule: string): Rule => ({type, rule: `ffn_down: ${rule}`, layer});
   const {index: i, count: n} = layer;
   const n8 = Math.trunc(n / 8);
@@ -148,8 +152,13 @@ function ffnDown(p: string, base: string, layer: {index: number; count: number})
   if (p === "Q3_K_L") return at("Q5_K", "Q3_K_L → Q5_K");
   if (p === "Q4_K_M")
     return useMoreBits(i, n) ? at("Q6_K", "Q4_K_M → Q6_K in a use_more_bits layer") : at(base, "the preset's type");
-  if (p === "IQ4_NL" && i < n8) return at("Q5_K", "IQ4_NL → Q5_K below n/8");
+  if (p === "IQ4_NL" && i < n8 && !hasImatrix) return at("Q5_K", "IQ4_NL → Q5_K below n/8 (no imatrix)");
   if (p === "Q5_K_M" && useMoreBits(i, n)) return at("Q6_K", "Q5_K_M → Q6_K in a use_more_bits layer");
   if (p === "Q4_K_S" && i < n8) return at("Q5_K", "Q4_K_S → Q5_K below n/8");
+  // llama.cpp guards the first ffn_down layers only with an imatrix, so that files made without one do not change
+  if ((p === "Q4_0" || p === "Q5_0") && hasImatrix && i < n8) {
+    const to = p === "Q4_0" ? "Q4_1" : "Q5_1";
+    return at(to, `${p} → ${to} below n/8 with an imatrix`);
+  }
   return at(base, "the preset's type");
 }
