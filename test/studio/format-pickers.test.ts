@@ -22,12 +22,18 @@ function pickers(): [string, string[]][] {
 }
 
 describe("format pickers in notebooks/*.html", () => {
-  it("are found in the four notebooks that quantize", () => {
+  it("are found in the five notebooks that quantize", () => {
     expect(
       pickers()
         .map(([file]) => file)
         .sort()
-    ).toEqual(["bring-your-own-model.html", "cost-of-get-w.html", "next-token.html", "quantization-error.html"]);
+    ).toEqual([
+      "bring-your-own-model.html",
+      "cost-of-get-w.html",
+      "next-token.html",
+      "quantization-error.html",
+      "real-models.html"
+    ]);
   });
   for (const [file, options] of pickers()) {
     it(`${file} offers ${REQUIRED.join(", ")}, each option a format, and shows the simulated notice`, () => {
