@@ -8,6 +8,7 @@ import {encode, loadDefaultModel} from "../../src/engine/index.ts";
 import {
   heldOutText,
   hurtTable,
+  outlierReport,
   kldReport,
   kldReportElement,
   planSummary,
@@ -115,5 +116,27 @@ describe("whichTensorHurts(model, tokens, format, plan)", () => {
     expect(presetAgreement([row(1, 4), row(2, 5), row(3, 8)])).toBeCloseTo(1, 12);
     expect(presetAgreement([row(1, 8), row(2, 5), row(3, 4)])).toBeCloseTo(-1, 12);
     expect(presetAgreement([row(1, 5), row(2, 5), row(3, 5)])).toBe(0);
+  });
+});
+
+describe("outlierReport(model, tokens)", () => {
+  const {model, tokenizer} = loadDefaultModel();
+  const tokens = encode(tokenizer, heldOutText(1)).slice(0, 48);
+  it("max |x| per channel and layer, the largest activations in order, attention on token 0 per head", () => {
+    const r = outlierReport(model, tokens, 5);
+    const {nLayers: L, dim: D, nHeads: NH} = model.config;
+    expect([r.rows, r.cols, r.heads]).toEqual([L + 1, D, NH]);
+    expect(model.hooks).toBeNull();
+    const largest = Math.max(...r.channelMax);
+    expect(Math.abs(r.top[0]!.value)).toBe(largest);
+    for (let i = 1; i < r.top.length; i++)
+      expect(Math.abs(r.top[i]!.value)).toBeLessThanOrEqual(Math.abs(r.top[i - 1]!.value));
+    const t = r.top[0]!;
+    expect(r.channelMax[(t.layer + 1) * D + t.channel]).toBe(Math.abs(t.value));
+    for (const m of r.sink) expect(m >= 0 && m <= 1).toBe(true);
+    for (const q of r.ratio) expect(q).toBeGreaterThan(1);
+  });
+  it("refuses a single token: no query after the first", () => {
+    expect(() => outlierReport(model, [1])).toThrow(/invalid tokens: 1/);
   });
 });
