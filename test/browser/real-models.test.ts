@@ -1,7 +1,7 @@
 // The real-models notebook (issue 25) in a real browser, in dev and in the built site: on the built-in model the
 // llama-perplexity report prints (every chunk's row, the closing statistics), q8_0 costs less KLD than Q4_K_M, the
 // GGUF anatomy says honestly that every K-quant falls back here, the one-matrix ranking lists every matrix, and the
-// outlier section lists the largest activations and says the toy has no massive ones; with
+// block view opens a (simulated) Q4_K super-block, the outlier section lists the largest activations and says the toy has no massive ones; with
 // no cell error, console error, CSP violation or request leaving localhost. Screenshots for review.
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
 import {launchBrowser, openPage, setInput, type Browser, type WatchedPage} from "./helpers/index.ts";
@@ -40,7 +40,13 @@ describe.each(modes)("notebooks/real-models.html (%s)", (mode, baseUrl) => {
       expect(Number(await page.page.locator("[data-fallbacks]").getAttribute("data-fallbacks"))).toBe(28);
       expect(await page.page.locator("[data-fallbacks]").textContent()).toMatch(/SmolLM2-135M.*Qwen2\.5-0\.5B/);
       expect(await page.page.locator("svg.gb-tensor-type-map .gb-type-cell").count()).toBe(29);
-      expect(await page.page.locator(".gb-hurt-table:not(.gb-outlier-table) tbody tr").count()).toBe(30);
+      expect(await page.page.locator(".gb-hurt-table:not(.gb-outlier-table, .gb-block-table) tbody tr").count()).toBe(
+        30
+      );
+      // a block opened: q4_k on blk.0.attn_q, simulated here and said so; one sub-block's 32 values listed
+      expect(await page.page.locator(".gb-block-table tbody tr").count()).toBe(32);
+      expect(await page.page.locator(".gb-simulated", {hasText: "blk.0.attn_q"}).count()).toBeGreaterThan(0);
+      expect(Number(await page.page.locator('[data-stat="block-sqnr"]').getAttribute("data-value"))).toBeGreaterThan(0);
       // outliers: ten largest activations listed; the toy has no massive activations, and says so
       expect(await page.page.locator(".gb-outlier-table tbody tr").count()).toBe(10);
       expect(await page.page.locator("[data-massive]").getAttribute("data-massive")).toBe("no");
