@@ -49,11 +49,11 @@ export function tensorTypeMap(data: TensorTypeMapData, spec?: TensorTypeMapSpec)
   const cells = data.cells ?? [];
   const layers = [...new Set(cells.flatMap((c) => (c.layer === null ? [] : [c.layer])))].sort((a, b) => a - b);
   const fallbacks = cells.filter((c) => c.fallback).length;
+  // a phone's width holds the short note only; the reasons are in each cell's tooltip
+  const why = o.width < 600 ? "" : ": the wanted type's block does not divide the rows";
   const notes = [
     "colour: bits per weight, darker = fewer",
-    ...(fallbacks
-      ? [`* ${fallbacks} fallback${fallbacks > 1 ? "s" : ""}: the wanted type's block does not divide the rows`]
-      : [])
+    ...(fallbacks ? [`* ${fallbacks} fallback${fallbacks > 1 ? "s" : ""}${why}`] : [])
   ];
   const fig = createFigure(o, "tensor-type-map", notes);
   const t = fig.theme;

@@ -7,7 +7,11 @@ import {ggufPlan} from "../../src/engine/gguf.ts";
 import {encode, loadDefaultModel} from "../../src/engine/index.ts";
 import {
   heldOutText,
+  blockCount,
+  blockTable,
   hurtTable,
+  openBlock,
+  outlierReport,
   kldReport,
   kldReportElement,
   planSummary,
@@ -17,6 +21,7 @@ import {
   whichTensorHurts,
   type TensorHurt
 } from "../../src/lessons/real-models/index.ts";
+import {originalOf} from "../../src/lessons/experiments/index.ts";
 import {readGguf} from "../../src/model-files/gguf/index.ts";
 import {openFileSource} from "../../src/model-files/gguf/source.node.ts";
 import {describeWithFixtures, fixturePath, readFixtureJson} from "../helpers/fixtures.ts";
@@ -115,5 +120,59 @@ describe("whichTensorHurts(model, tokens, format, plan)", () => {
     expect(presetAgreement([row(1, 4), row(2, 5), row(3, 8)])).toBeCloseTo(1, 12);
     expect(presetAgreement([row(1, 8), row(2, 5), row(3, 4)])).toBeCloseTo(-1, 12);
     expect(presetAgreement([row(1, 5), row(2, 5), row(3, 5)])).toBe(0);
+  });
+});
+
+describe("outlierReport(model, tokens)", () => {
+  const {model, tokenizer} = loadDefaultModel();
+  const tokens = encode(tokenizer, heldOutText(1)).slice(0, 48);
+  it("max |x| per channel and layer, the largest activations in order, attention on token 0 per head", () => {
+    const r = outlierReport(model, tokens, 5);
+    const {nLayers: L, dim: D, nHeads: NH} = model.config;
+    expect([r.rows, r.cols, r.heads]).toEqual([L + 1, D, NH]);
+    expect(model.hooks).toBeNull();
+    const largest = Math.max(...r.channelMax);
+    expect(Math.abs(r.top[0]!.value)).toBe(largest);
+    for (let i = 1; i < r.top.length; i++)
+      expect(Math.abs(r.top[i]!.value)).toBeLessThanOrEqual(Math.abs(r.top[i - 1]!.value));
+    const t = r.top[0]!;
+    expect(r.channelMax[(t.layer + 1) * D + t.channel]).toBe(Math.abs(t.value));
+    for (const m of r.sink) expect(m >= 0 && m <= 1).toBe(true);
+    for (const q of r.ratio) expect(q).toBeGreaterThan(1);
+  });
+  it("refuses a single token: no query after the first", () => {
+    expect(() => outlierReport(model, [1])).toThrow(/invalid tokens: 1/);
+  });
+});
+
+describe("openBlock(format, w, rows, cols, block)", () => {
+  const {model} = loadDefaultModel();
+  const w = originalOf(model, "attn_q", 0);
+  const {dim} = model.config;
+  it("q4_k: a super-block of 8 sub-blocks with d, dmin, 6-bit scales; simulated on rows of 64, and named so", () => {
+    const b = openBlock("q4_k", w, dim, dim, 3);
+    expect([b.size, b.subSize, b.scales?.scales.length, b.scales?.scaleBits]).toEqual([256, 32, 8, 6]);
+    expect(b.simulated).toMatch(/q5_0/i);
+    expect(b.values.every((v) => v.level >= 0 && v.level <= 15)).toBe(true);
+    expect(blockTable(b, 2).querySelectorAll("tbody tr")).toHaveLength(32);
+  });
+  it("q8_0 and q4_0: 32 values on one grid, the largest on its end; q8_0 keeps more than 15 dB over q4_0", () => {
+    const q8 = openBlock("q8_0", w, dim, dim, 5);
+    const q4 = openBlock("q4_0", w, dim, dim, 5);
+    for (const b of [q8, q4]) {
+      expect([b.size, b.scales, b.simulated]).toEqual([32, null, null]);
+      expect(b.step).toBeGreaterThan(0);
+      for (const v of b.values) expect(Math.abs(v.xhat - v.x)).toBeLessThanOrEqual(b.maxAbsError);
+    }
+    expect(q8.values.every((v) => v.level >= 0 && v.level <= 254)).toBe(true);
+    expect(q4.values.every((v) => v.level >= 0 && v.level <= 15)).toBe(true);
+    // the largest |x| sits on the end of the Q8_0 grid: level 0 or 254 (q = ∓127)
+    const big = q8.values.reduce((a, v) => (Math.abs(v.x) > Math.abs(a.x) ? v : a));
+    expect([0, 254]).toContain(big.level);
+    expect(q8.sqnrDb - q4.sqnrDb).toBeGreaterThan(15);
+  });
+  it("refuses a block past the matrix, naming the range", () => {
+    expect(blockCount("q8_0", dim, dim)).toBe((dim * dim) / 32);
+    expect(() => openBlock("q8_0", w, dim, dim, 128)).toThrow(/invalid block: 128 \(this matrix has blocks 0\.\.127/);
   });
 });

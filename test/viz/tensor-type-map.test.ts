@@ -54,3 +54,8 @@ describe("tensorTypeMap(data)", () => {
     expect(rand.querySelector('[data-tensor="output.weight"]')?.getAttribute("data-type")).toBe("Q6_K");
   });
 });
+
+// a phone's width (342 px): the fallback note is cut to its count, the reasons stay in the tooltips
+snapshot(function tensorTypeMapNarrow() {
+  return tensorTypeMap({cells: typeMapCells(tensorPlan(BUILT_IN, "preset=Q4_K_M"))}, {width: 342});
+});

@@ -5,6 +5,7 @@ import {matrixOfTensor, planSpec, presetModelOfConfig, type SpecTensor} from "..
 import type {Config} from "../../engine/index.ts";
 import type {TensorTypeCell} from "../../viz/index.ts";
 import {formatBytes} from "../../viz/index.ts";
+import "./real-models.css";
 
 /** the spec on the model's tensors as a GGUF of it would hold them, all F32 before quantization */
 export function tensorPlan(config: Config, spec: string): SpecTensor[] {

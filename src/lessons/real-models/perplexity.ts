@@ -14,6 +14,7 @@ import {
   type KldRun
 } from "../../quant/perplexity/index.ts";
 import {makeCorpus} from "../../train/corpus.ts";
+import "./real-models.css";
 
 /** Stories from the built-in model's held-out split (its training corpus' validation seed), as one text. */
 export function heldOutText(stories: number): string {

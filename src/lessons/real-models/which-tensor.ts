@@ -2,6 +2,7 @@
 // llama-quantize's preset gives that matrix, so a learner can see whether the preset protects the matrices that hurt.
 import type {Transformer} from "../../engine/index.ts";
 import {sensitivity} from "../../quant/evaluate.ts";
+import "./real-models.css";
 import type {SpecTensor} from "../../quant/presets/index.ts";
 
 export interface TensorHurt {
