@@ -7,7 +7,7 @@
 import {stat} from "node:fs/promises";
 import {openFileSource, type FileSource} from "../../model-files/gguf/source.node.ts";
 import {writeGgufFile} from "../../model-files/gguf/write.node.ts";
-import {PRESETS, quantizeGgufStream, type SpecTensor} from "../../quant/presets/index.ts";
+import {PRESETS, quantizeGgufStream, type QuantizedGgufStream, type SpecTensor} from "../../quant/presets/index.ts";
 import {formatQuantSpec, toQuantSpec, type QuantSpec} from "../../quant/spec.ts";
 import type {Io} from "../command.ts";
 import type {OptionSpec, RawOptions} from "../options.ts";
@@ -30,7 +30,7 @@ export const QUANTIZE_MODEL_OPTIONS: OptionSpec[] = [
 ];
 
 /** The spec the flags ask for: --preset P (= preset=P) or --quant preset=P,…; one of them, not both. */
-function specOf(raw: RawOptions): string | QuantSpec {
+export function specOf(raw: RawOptions, usage = "--model"): string | QuantSpec {
   const {preset, quant} = raw as Record<string, string | undefined>;
   if (preset !== undefined && quant !== undefined)
     throw new Error(
@@ -39,7 +39,7 @@ function specOf(raw: RawOptions): string | QuantSpec {
     );
   if (quant !== undefined) return toQuantSpec(quant);
   if (preset === undefined)
-    throw new Error("invalid preset: missing (--model needs --preset P or --quant preset=P[,target=type…])");
+    throw new Error(`invalid preset: missing (${usage} needs --preset P or --quant preset=P[,target=type…])`);
   if (preset.includes("=") || preset.includes(","))
     throw new Error(`invalid preset: ${preset} (a preset is a name like Q4_K_M; overrides go in --quant preset=…)`);
   return preset;
@@ -98,54 +98,69 @@ export async function quantizeModel(raw: RawOptions, io: Io): Promise<void> {
   try {
     const q = await quantizeGgufStream(source, spec);
     const fileBytes = out === undefined ? undefined : await writeGgufFile(out, q.out);
-    const bytes = q.plan.reduce((n, t) => n + t.bytes, 0);
-    const weights = q.plan.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
-    const summary = {
-      model,
-      preset: q.preset.name,
-      spec: formatQuantSpec(toQuantSpec(typeof spec === "string" ? `preset=${spec}` : spec)),
-      fileType: q.preset.ftype,
-      tensors: q.plan.map((t) => ({
-        name: t.name,
-        type: t.type!,
-        from: t.from,
-        shape: t.shape,
-        reason: reasonKind(t),
-        rule: t.rule,
-        ...(t.layer ? {layer: t.layer} : {}),
-        ...(t.fallback ? {fallback: t.fallback} : {}),
-        bytes: t.bytes,
-        bpw: t.bpw
-      })),
-      bytes,
-      weights,
-      bpw: (8 * bytes) / weights,
-      ...(out !== undefined ? {out, fileBytes} : {})
-    };
-    if (raw.json === true) {
-      io.out(JSON.stringify(summary) + "\n");
-      return;
-    }
-    const rows = q.plan.map((t) => [
-      t.name,
-      t.type!,
-      `[${t.shape.join(", ")}]`,
-      String(t.bytes),
-      t.bpw.toFixed(2),
-      `${reasonKind(t)}: ${reasonText(t)}`
-    ]);
-    const header = ["tensor", "type", "shape", "bytes", "bpw", "reason"];
-    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-    const line = (r: string[]) =>
-      r.map((c, i) => (i === 3 || i === 4 ? c.padStart(widths[i]!) : i === 5 ? c : c.padEnd(widths[i]!))).join("  ");
-    io.out(`${model} with ${summary.spec} (general.file_type ${q.preset.ftype}):\n`);
-    for (const r of [header, ...rows]) io.out(line(r) + "\n");
-    io.out(
-      `total: ${q.plan.length} tensors, ${weights} weights -> ${bytes} bytes of tensor data ` +
-        `(${summary.bpw.toFixed(4)} bits per weight)\n` +
-        (out !== undefined ? `wrote ${out} (${fileBytes} bytes)\n` : "")
-    );
+    reportPlan(io, q, {model}, raw.json === true, out, fileBytes);
   } finally {
     await source.close();
   }
+}
+
+/**
+ * Prints what a quantized GGUF holds: the per-tensor table and totals, or one JSON object (`what` first: the model
+ * or shape it came from). Shared by quantize --model and shape.
+ */
+export function reportPlan(
+  io: Io,
+  q: QuantizedGgufStream,
+  what: Record<string, unknown>,
+  json: boolean,
+  out: string | undefined,
+  fileBytes: number | undefined
+): void {
+  const bytes = q.plan.reduce((n, t) => n + t.bytes, 0);
+  const weights = q.plan.reduce((n, t) => n + t.shape.reduce((a, b) => a * b, 1), 0);
+  const summary = {
+    ...what,
+    preset: q.preset.name,
+    spec: formatQuantSpec(q.spec),
+    fileType: q.preset.ftype,
+    tensors: q.plan.map((t) => ({
+      name: t.name,
+      type: t.type!,
+      from: t.from,
+      shape: t.shape,
+      reason: reasonKind(t),
+      rule: t.rule,
+      ...(t.layer ? {layer: t.layer} : {}),
+      ...(t.fallback ? {fallback: t.fallback} : {}),
+      bytes: t.bytes,
+      bpw: t.bpw
+    })),
+    bytes,
+    weights,
+    bpw: (8 * bytes) / weights,
+    ...(out !== undefined ? {out, fileBytes} : {})
+  };
+  if (json) {
+    io.out(JSON.stringify(summary) + "\n");
+    return;
+  }
+  const rows = q.plan.map((t) => [
+    t.name,
+    t.type!,
+    `[${t.shape.join(", ")}]`,
+    String(t.bytes),
+    t.bpw.toFixed(2),
+    `${reasonKind(t)}: ${reasonText(t)}`
+  ]);
+  const header = ["tensor", "type", "shape", "bytes", "bpw", "reason"];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) =>
+    r.map((c, i) => (i === 3 || i === 4 ? c.padStart(widths[i]!) : i === 5 ? c : c.padEnd(widths[i]!))).join("  ");
+  io.out(`${Object.values(what)[0]} with ${summary.spec} (general.file_type ${q.preset.ftype}):\n`);
+  for (const r of [header, ...rows]) io.out(line(r) + "\n");
+  io.out(
+    `total: ${q.plan.length} tensors, ${weights} weights -> ${bytes} bytes of tensor data ` +
+      `(${summary.bpw.toFixed(4)} bits per weight)\n` +
+      (out !== undefined ? `wrote ${out} (${fileBytes} bytes)\n` : "")
+  );
 }

@@ -22,3 +22,4 @@ export {
   type QuantizedGguf,
   type QuantizedGgufStream
 } from "./quantize-gguf.ts";
+export {WEIGHT_STD, shapeGguf, shapeMetadata, shapeTensors, type ShapeGgufOptions} from "./shape-gguf.ts";

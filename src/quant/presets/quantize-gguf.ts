@@ -37,6 +37,8 @@ export interface QuantizedGguf {
 /** The same, each tensor quantized only when the writer asks for its bytes (ggufParts, writeGgufFile). */
 export interface QuantizedGgufStream {
   readonly preset: Preset;
+  /** the preset spec, overrides included */
+  readonly spec: QuantSpec;
   readonly plan: readonly SpecTensor[];
   readonly out: GgufLazyOut;
 }
@@ -91,7 +93,7 @@ export async function quantizeGgufStream(
       );
     return {name: p.name, type, shape: p.shape, data: () => quantizedTensor(source, gguf, p.name, p.from, type)};
   });
-  return {preset, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
+  return {preset, spec, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
 }
 
 /** quantizeGgufStream with every tensor in memory (small models, tests, a browser download). */
@@ -106,7 +108,7 @@ export async function quantizeGguf(
 }
 
 /** A preset name is the spec preset=<name>; a spec must be a preset spec (a plain format has no file type). */
-function toPresetSpec(presetOrSpec: string | Preset | QuantSpec): QuantSpec {
+export function toPresetSpec(presetOrSpec: string | Preset | QuantSpec): QuantSpec {
   if (typeof presetOrSpec === "object" && "ftype" in presetOrSpec) return toQuantSpec(`preset=${presetOrSpec.name}`);
   if (typeof presetOrSpec === "string" && !presetOrSpec.includes("=")) return toQuantSpec(`preset=${presetOrSpec}`);
   const spec = toQuantSpec(presetOrSpec);
