@@ -60,7 +60,8 @@ async function openGguf(path: string): Promise<FileSource> {
   if (magic !== "GGUF") {
     await source.close();
     throw new Error(
-      `invalid model: ${path} is not a GGUF file (it does not start with "GGUF"); quantize --model takes a GGUF file`
+      `invalid model: ${path} is not a GGUF file (it does not start with "GGUF"); quantize --model takes a GGUF ` +
+        "file (a llama2.c checkpoint converts with llama.cpp's llama-convert-llama2c-to-ggml)"
     );
   }
   return source;
