@@ -17,7 +17,7 @@ export const shapeCommand: Command = {
   positional: "shape",
   options: [
     {name: "shape", type: "string", arg: "NAME", help: `the shape: ${MODEL_SHAPES.map((s) => s.name).join(" ")}`},
-    ...QUANTIZE_MODEL_OPTIONS.filter((o) => o.name !== "model"),
+    ...QUANTIZE_MODEL_OPTIONS.filter((o) => o.name !== "model" && o.name !== "tokenizer"),
     {name: "seed", type: "int", arg: "N", help: "the weights' seed, a positive integer (default 1)"},
     {name: "layers", type: "int", arg: "N", help: "keep only the first N layers (default: all of the shape's)"},
     {name: "out", type: "string", arg: "FILE", help: "the GGUF file to write"},
