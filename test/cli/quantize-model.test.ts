@@ -5,8 +5,17 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {expect, it} from "vitest";
 import {main} from "../../src/cli/main.ts";
+import {loadDefaultModel} from "../../src/engine/default-model.ts";
+import {loadGgufModel, prefill} from "../../src/engine/index.ts";
+import {bytesSource, ggufBytes} from "../../src/model-files/gguf/index.ts";
+import {quantizeGguf} from "../../src/quant/presets/index.ts";
+import {setQuant} from "../../src/quant/provider.ts";
+import {expectClose} from "../helpers/expect-close.ts";
 import {describeWithFixtures, fixturePath, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
 import {ggufTensors, presetFixtures, sha256, type PresetFixtureJson} from "../helpers/gguf-fixtures.ts";
+
+/** the engine's GGUF path vs its llama2.c path on the same weights */
+const MAX_ERR_PATHS = 1e-4;
 
 async function glassbox(...args: string[]) {
   const run = {status: 0, stdout: "", stderr: ""};
@@ -90,7 +99,7 @@ describeWithFixtures("gguf", "glassbox quantize --model rand-256.f32.gguf --pres
     const text = join(dir, "notes.txt");
     writeFileSync(text, "hello, not a model");
     const notGguf = await glassbox("quantize", "--model", text, "--preset", "Q8_0");
-    expect(notGguf.stderr).toMatch(/invalid model: .*notes\.txt is not a GGUF file/);
+    expect(notGguf.stderr).toMatch(/notes\.txt is not a GGUF file, so it is read as a llama2\.c checkpoint/);
     const same = await glassbox("quantize", "--model", input, "--preset", "Q8_0", "--out", input);
     expect(same.stderr).toMatch(/invalid out: .* is also --model/);
     expect([missing.status, notGguf.status, same.status]).toEqual([1, 1, 1]);
@@ -111,5 +120,30 @@ describeWithFixtures("gguf", "glassbox quantize --model rand-256.f32.gguf --pres
     const run = await glassbox("quantize", "--model", model, "--preset", "Q4_0", "--out", out);
     expect(run.stderr).toMatch(/tensor "output\.weight" is already Q8_0; requantizing to Q6_K is refused/);
     expect([existsSync(out), existsSync(`${out}.partial`)]).toEqual([false, false]);
+  });
+
+  it("a llama2.c checkpoint is converted as llama-convert-llama2c-to-ggml converts it, then quantized", async () => {
+    const out = join(dir, "stories260K.f16.gguf");
+    const model = fixturePath("llama2c", "stories260K.bin");
+    const tokenizer = fixturePath("llama2c", "tok512.bin");
+    const run = await glassbox("quantize", "--model", model, "--tokenizer", tokenizer, "--preset", "F16", "--out", out);
+    expect(run.status, run.stderr).toBe(0);
+    const expected = await quantizeGguf(bytesSource(readFixture("gguf", "stories260K.f32.gguf")), "F16");
+    expect(sha256(new Uint8Array(readFileSync(out)))).toBe(sha256(ggufBytes(expected.out)));
+    const noTokenizer = await glassbox("quantize", "--model", model, "--preset", "F16");
+    expect(noTokenizer.stderr).toMatch(/invalid tokenizer: missing \(.*read as a llama2\.c checkpoint/);
+  });
+
+  it("no --model: the built-in model, written as a GGUF that runs as the preset simulated on it", async () => {
+    const out = join(dir, "builtin.q8_0.gguf");
+    const run = await glassbox("quantize", "--preset", "Q8_0", "--out", out);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^the built-in model with preset=Q8_0/);
+    const {model} = await loadGgufModel(bytesSource(new Uint8Array(readFileSync(out))), {ctx: 16});
+    const builtin = loadDefaultModel().model;
+    setQuant(builtin, {quant: "preset=Q8_0", weights: "dequant"});
+    const tokens = [1, 403, 407, 261, 378];
+    // the same Q8_0 weights; the GGUF path and the llama2.c path differ only in float32 rounding (RoPE tables)
+    expectClose(prefill(model, tokens), prefill(builtin, tokens), {atol: MAX_ERR_PATHS});
   });
 });

@@ -2,7 +2,9 @@
 // file llama-quantize wrote, byte for byte (metadata, tensor infos, padding and tensor data).
 import {expect, it} from "vitest";
 import {bytesSource, ggufBytes} from "../../src/model-files/gguf/index.ts";
-import {quantizeGguf} from "../../src/quant/presets/index.ts";
+import {readCheckpoint} from "../../src/engine/checkpoint.ts";
+import {llama2cGguf, quantizeGguf} from "../../src/quant/presets/index.ts";
+import {readTokenizer} from "../../src/tokenizers/llama2c.ts";
 import {describeWithFixtures, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
 import {ggufTensors as tensorsOf, presetFixtures, sha256, type PresetFixtureJson} from "../helpers/gguf-fixtures.ts";
 
@@ -74,5 +76,12 @@ describeWithFixtures("gguf", "quantizeGguf(rand-256.f32.gguf, preset) against ll
     await expect(quantizeGguf(bytesSource(readFixture("gguf", "stories260K.f32.gguf")), "Q8_0")).rejects.toThrow(
       /tensor "blk.0.ffn_down.weight": rows of 172 values .*Unsupported tensor size encountered/
     );
+  });
+
+  it("llama2cGguf(stories260K.bin, tok512.bin) is llama-convert-llama2c-to-ggml's stories260K.f32.gguf, byte for byte", () => {
+    const {config, weights} = readCheckpoint(readFixture("llama2c", "stories260K.bin"));
+    const tokenizer = readTokenizer(readFixture("llama2c", "tok512.bin"), config.vocabSize);
+    const ours = ggufBytes(llama2cGguf(config, weights, tokenizer));
+    expect(sha256(ours)).toBe(sha256(readFixture("gguf", "stories260K.f32.gguf")));
   });
 });

@@ -6,6 +6,7 @@ import {generateCommand} from "./generate.ts";
 import {inspectCommand} from "./inspect.ts";
 import {quantizeCommand} from "./quantize.ts";
 import {serveCommand} from "./serve.ts";
+import {shapeCommand} from "./shape.ts";
 import {tokenizeCommand} from "./tokenize.ts";
 import {trainCommand} from "./train.ts";
 import {traceCommand} from "./trace.ts";
@@ -19,5 +20,6 @@ export const commands: Command[] = [
   benchCommand,
   trainCommand,
   tokenizeCommand,
-  inspectCommand
+  inspectCommand,
+  shapeCommand
 ];

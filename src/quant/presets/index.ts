@@ -23,3 +23,5 @@ export {
   type QuantizedGguf,
   type QuantizedGgufStream
 } from "./quantize-gguf.ts";
+export {WEIGHT_STD, shapeGguf, shapeMetadata, shapeTensors, type ShapeGgufOptions} from "./shape-gguf.ts";
+export {llama2cGguf} from "./llama2c-gguf.ts";

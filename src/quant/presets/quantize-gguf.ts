@@ -46,6 +46,8 @@ export interface QuantizedGguf {
 export interface QuantizedGgufStream {
   readonly preset: Preset;
   readonly imatrixMissing: readonly string[];
+  /** the preset spec, overrides included */
+  readonly spec: QuantSpec;
   readonly plan: readonly SpecTensor[];
   readonly out: GgufLazyOut;
 }
@@ -131,7 +133,13 @@ export async function quantizeGgufStream(
     if (imatrix && quantized && !imatrix.has(p.name)) imatrixMissing.push(p.name);
     return {name: p.name, type, shape: p.shape, data: () => quantizedTensor(source, gguf, p.name, p.from, type, qw)};
   });
-  return {preset, imatrixMissing, plan, out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}};
+  return {
+    preset,
+    spec,
+    imatrixMissing,
+    plan,
+    out: {metadata: quantizedMetadata(gguf.metadata.entries, preset), tensors}
+  };
 }
 
 /** quantizeGgufStream with every tensor in memory (small models, tests, a browser download). */
@@ -152,7 +160,7 @@ export async function quantizeGguf(
 }
 
 /** A preset name is the spec preset=<name>; a spec must be a preset spec (a plain format has no file type). */
-function toPresetSpec(presetOrSpec: string | Preset | QuantSpec): QuantSpec {
+export function toPresetSpec(presetOrSpec: string | Preset | QuantSpec): QuantSpec {
   if (typeof presetOrSpec === "object" && "ftype" in presetOrSpec) return toQuantSpec(`preset=${presetOrSpec.name}`);
   if (typeof presetOrSpec === "string" && !presetOrSpec.includes("=")) return toQuantSpec(`preset=${presetOrSpec}`);
   const spec = toQuantSpec(presetOrSpec);
