@@ -197,6 +197,70 @@ describeWithFixtures("gguf", "GGUF files in the notebooks", () => {
         expect(await last.problems()).toEqual([]);
         await last.page.close();
       }, 600_000);
+
+      if (where === "dev")
+        it("too large for the budget is refused up front; Cancel stops a load; a full quota keeps it on the page only", async () => {
+          const page = await openPage(browser.context, `${base}notebooks/bring-your-own-model.html`);
+          await page.idle();
+          const error = page.page.locator(".gb-model-error");
+          const status = page.page.locator(".gb-model-status");
+          const input = page.page.locator("input[type=file][name=gguf]");
+
+          // a tab with 3 MB to spare: rand-256 decodes to 7 MB of float32, its Q4_K_M tensors are 1.1 MB
+          await page.page.evaluate(() =>
+            Object.defineProperty(performance, "memory", {
+              configurable: true,
+              get: () => ({jsHeapSizeLimit: 3_000_000, usedJSHeapSize: 0})
+            })
+          );
+          await input.setInputFiles(fileSpec("rand-256.q4_k_m.gguf", rand));
+          await page.page.locator(".gb-gguf-preview").waitFor();
+          await error.waitFor({state: "visible"});
+          expect(await error.textContent()).toMatch(
+            /^not enough memory for the model rand-256\.q4_k_m\.gguf: loading it here needs [\d.]+ MiB \(float32 weights decoded from the file and its packed tensors\), about 2\.9 MiB available \(browser heap headroom\); modes that would fit once the weights stay packed: fused \([\d.]+ MiB\), dequant \([\d.]+ MiB\); close other tabs or pick a smaller or more strongly quantized file$/
+          );
+          expect(await page.page.locator("button.gb-model-load-gguf").isDisabled()).toBe(true);
+          const fits = await page.page
+            .locator("table.gb-gguf-memory tbody tr")
+            .evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.mode, (r as HTMLElement).dataset.fits]));
+          expect(fits).toEqual([
+            ["fused", "true"],
+            ["dequant", "true"],
+            ["cached", "false"],
+            ["fp32", "false"]
+          ]);
+          await pickerShot(page, "dev-gguf-too-large-picker");
+          await page.page.evaluate(() => delete (performance as unknown as {memory?: unknown}).memory);
+
+          // storage that never answers: Cancel ends the load and the built-in model stays
+          await page.page.evaluate(() => {
+            navigator.storage.estimate = () => new Promise(() => {});
+          });
+          await input.setInputFiles(fileSpec("rand-256.q4_k_m.gguf", rand));
+          await page.page.locator("button.gb-model-load-gguf:not([disabled])").click();
+          await page.page.locator("button.gb-model-cancel:visible").click();
+          await page.page.locator(".gb-model-status", {hasText: "cancelled"}).waitFor();
+          expect(await status.textContent()).toBe(
+            "cancelled loading rand-256.q4_k_m.gguf; the model you had stays selected"
+          );
+          expect(await picker(page).getAttribute("data-model")).toBe("built-in");
+          expect(await page.page.locator("button.gb-model-cancel").isHidden()).toBe(true);
+
+          // a site quota of 1000 bytes: the model runs on this page, and the page says why it is not kept
+          await page.page.evaluate(() => {
+            navigator.storage.estimate = async () => ({quota: 1000, usage: 0});
+          });
+          await page.page.locator("button.gb-model-load-gguf").click();
+          await page.page.locator('.gb-model-picker[data-model="rand-256.q4_k_m"]').waitFor();
+          await page.idle();
+          expect(await status.textContent()).toBe(
+            "loaded rand-256.q4_k_m; used on this page only (cannot keep rand-256.q4_k_m in this browser: it needs 1.1 MiB of storage, and this site may store about 1000 B more; free disk space or this site's other data (browser settings → site data), or use the model on this page only (it stays loaded until you leave))"
+          );
+          expect(await page.page.locator("table.gb-config").getAttribute("data-dim")).toBe("256");
+          await pickerShot(page, "dev-gguf-quota-picker");
+          expect(await page.problems()).toEqual([]);
+          await page.page.close();
+        }, 300_000);
     });
   }
 });

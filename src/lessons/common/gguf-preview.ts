@@ -150,11 +150,12 @@ export function memoryPlan(
   };
 }
 
-/** "1.1 MiB", "4.4 GiB" */
+/** "1000 B", "1.1 MiB", "4.4 GiB" */
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  return `${bytes} B`;
 }
 
 /** The refusal when even loading does not fit: how much, and which modes would. */

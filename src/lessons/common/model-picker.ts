@@ -44,6 +44,9 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
   const error = loader.querySelector<HTMLElement>(".gb-model-error")!;
   const progress = loader.querySelector("progress")!;
   const forget = loader.querySelector<HTMLButtonElement>(".gb-model-forget")!;
+  // the loader's file inputs fire "input" too: the picker's value changes only when a model is chosen, so they must
+  // not reach the notebook's view() (it would re-run every cell on the same model)
+  loader.addEventListener("input", (event) => event.stopPropagation());
 
   const render = () => {
     const select = Inputs.select(choices, {
@@ -185,30 +188,33 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
     const cancelled = new Promise<void>((resolve) => (cancelLoad = resolve));
     try {
       const choice = await track(
-        async (signal) => {
-          let kept = "kept in this browser until you press Forget: every notebook's model picker offers it";
-          let bytes: Blob = file;
-          try {
-            const stored = await storeGguf(file, name, {
-              signal,
-              onProgress: (written, total) => {
-                progress.value = total ? written / total : 1;
-                status.textContent = `keeping ${file.name} in this browser: ${(written / MiB).toFixed(1)} of ${(total / MiB).toFixed(1)} MiB`;
-              }
-            });
-            bytes = stored.file;
-            if (stored.where === "indexeddb")
-              kept += " (in IndexedDB: this browser has no writable private file system)";
-          } catch (storeError) {
-            if (signal.aborted) throw storeError;
-            kept = `used on this page only (${(storeError as Error).message})`;
-          }
-          signal.throwIfAborted();
-          status.textContent = `opening ${name} to check that it runs`;
-          const choice = ggufChoice(bytes, name, preview);
-          (await choice.open()).close();
-          return {choice, kept};
-        },
+        (signal) =>
+          untilAborted(signal, async () => {
+            // open it once from the picked file first: a file that cannot run is never kept
+            status.textContent = `opening ${name} to check that it runs`;
+            (await ggufChoice(file, name, preview).open()).close();
+            signal.throwIfAborted();
+            let kept = "kept in this browser until you press Forget: every notebook's model picker offers it";
+            let bytes: Blob = file;
+            try {
+              const stored = await storeGguf(file, name, {
+                signal,
+                onProgress: (written, total) => {
+                  progress.value = total ? written / total : 1;
+                  status.textContent = `keeping ${file.name} in this browser: ${(written / MiB).toFixed(1)} of ${(total / MiB).toFixed(1)} MiB`;
+                }
+              });
+              bytes = stored.file;
+              if (stored.where === "indexeddb")
+                kept += " (in IndexedDB: this browser has no writable private file system)";
+            } catch (storeError) {
+              if (signal.aborted) throw storeError;
+              kept = `used on this page only (${(storeError as Error).message})`;
+            }
+            signal.throwIfAborted();
+            const choice = ggufChoice(bytes, name, preview);
+            return {choice, kept};
+          }),
         {label: `loading ${file.name}`, invalidation: cancelled}
       );
       choices = [builtIn, choice.choice];
@@ -250,6 +256,21 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
     bindUrl(param, root, codec);
   }
   return root;
+}
+
+/**
+ * `work(signal)`, rejected as soon as `signal` aborts: Cancel answers at once even while a step that cannot be
+ * interrupted (a storage estimate, a read) is under way; the work checks the signal before it commits anything.
+ */
+function untilAborted<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, {once: true});
+    work()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", abort));
+  });
 }
 
 /** The stored model as a choice, or null (none, or a stored file that no longer reads: then it is not offered). */
