@@ -1,9 +1,9 @@
-// What a notebook runs on: the built-in model, a llama2.c checkpoint + tokenizer or a GGUF file the user loaded from
-// disk. A
-// choice knows its config without loading anything and opens a fresh copy (its own RunState) on demand, behind the
-// memory guard, so a notebook can open two copies (fp32 and quantized) of whichever model is picked. Copies run on the
-// WebAssembly SIMD kernels (createModel), with worker threads where the page is cross-origin isolated and the model
-// is large enough to gain from them; where SIMD is missing they run on the plain TS kernels and the page says so.
+// What a notebook runs on: the built-in model, or a llama2.c checkpoint + tokenizer, a GGUF file or a Hugging Face
+// folder the user loaded from disk. A choice knows its config without loading anything and opens a fresh copy (its
+// own RunState) on demand, behind the memory guard, so a notebook can open two copies (fp32 and quantized) of
+// whichever model is picked; a copy comes with the model's text side (ModelText). Copies run on the WebAssembly SIMD
+// kernels (createModel, runOnKernels), with worker threads where the page is cross-origin isolated and the model is
+// large enough to gain from them; where SIMD is missing they run on the plain TS kernels and the page says so.
 import {
   DEFAULT_MODEL_FILES,
   checkpointBytes,
