@@ -3,7 +3,7 @@
 // mode), load, and then run in the other notebooks from this browser's storage; a truncated file and a file that is
 // not GGUF each get the reader's message and leave the previous model in place.
 import {afterAll, beforeAll, describe, expect, inject, it} from "vitest";
-import {describeWithFixtures, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
+import {describeWithFixtures, fixturePath, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
 import {join} from "node:path";
 import {launchBrowser, openPage, SCREENSHOTS_DIR, type Browser, type WatchedPage} from "./helpers/index.ts";
 
@@ -32,20 +32,21 @@ const fileSpec = (name: string, bytes: Uint8Array) => ({
   buffer: Buffer.from(bytes)
 });
 
-/** Drops one file on the loader the way a browser does: dragover, then drop, with a DataTransfer holding it. */
-async function dropFile(page: WatchedPage, name: string, bytes: Uint8Array): Promise<void> {
+/** Drops files on the loader the way a browser does: dragenter, dragover, then drop, with a DataTransfer holding them. */
+async function dropFiles(page: WatchedPage, files: [name: string, bytes: Uint8Array][]): Promise<void> {
   await page.page.evaluate(
-    ({name, b64}) => {
-      const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+    (files) => {
       const transfer = new DataTransfer();
-      transfer.items.add(new File([data], name));
+      for (const [name, b64] of files)
+        transfer.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name));
       const zone = document.querySelector(".gb-model-drop")!;
       for (const type of ["dragenter", "dragover", "drop"])
         zone.dispatchEvent(new DragEvent(type, {dataTransfer: transfer, bubbles: true, cancelable: true}));
     },
-    {name, b64: Buffer.from(bytes).toString("base64")}
+    files.map(([name, bytes]) => [name, Buffer.from(bytes).toString("base64")] as const)
   );
 }
+const dropFile = (page: WatchedPage, name: string, bytes: Uint8Array) => dropFiles(page, [[name, bytes]]);
 
 const picker = (page: WatchedPage) => page.page.locator(".gb-model-picker");
 
@@ -74,7 +75,7 @@ async function previewAndLoad(page: WatchedPage, file: string, shot: string): Pr
   expect(bytes.fp32).toBeLessThan(bytes.cached!);
   await page.screenshot(`${shot}-preview`);
   await pickerShot(page, `${shot}-preview-picker`);
-  await page.page.locator("button.gb-model-load-gguf").click();
+  await page.page.locator("button.gb-model-load-preview").click();
   const key = file.replace(/\.gguf$/, "");
   await page.page.locator(`.gb-model-picker[data-model="${key}"]`).waitFor({timeout: 60_000});
   await page.idle();
@@ -110,7 +111,7 @@ describeWithFixtures("gguf", "GGUF files in the notebooks", () => {
 
         // picked: stories260K at Q8_0 (dim 64, 5 layers, vocab 512)
         await page.page
-          .locator("input[type=file][name=gguf]")
+          .locator("input[type=file][name=model-files]")
           .setInputFiles(fileSpec("stories260K.q8_0.gguf", stories));
         await previewAndLoad(page, "stories260K.q8_0.gguf", `${where}-gguf-stories260K`);
         expect(await configTable.getAttribute("data-model")).toBe("stories260K.q8_0");
@@ -128,7 +129,7 @@ describeWithFixtures("gguf", "GGUF files in the notebooks", () => {
         // a truncated file, picked: the reader's message, stories260K stays
         const error = page.page.locator(".gb-model-error");
         await page.page
-          .locator("input[type=file][name=gguf]")
+          .locator("input[type=file][name=model-files]")
           .setInputFiles(fileSpec("cut.gguf", rand.subarray(0, 500_000)));
         await error.waitFor({state: "visible"});
         expect(await error.textContent()).toMatch(
@@ -197,6 +198,142 @@ describeWithFixtures("gguf", "GGUF files in the notebooks", () => {
         expect(await last.problems()).toEqual([]);
         await last.page.close();
       }, 600_000);
+
+      if (where === "dev")
+        it("Hugging Face folders, as a directory and as dropped files, load; text cells say which files give a tokenizer", async () => {
+          const page = await openPage(browser.context, `${base}notebooks/bring-your-own-model.html`);
+          await page.idle();
+          const noTokenizer = (name: string) =>
+            `the model ${name} has no tokenizer, so this cell cannot turn text into tokens: add the model's tokenizer.json (and tokenizer_config.json) from its Hub page to the folder; the cells that need no text still run`;
+
+          // a directory through the folder input: rand-256-llama-bf16 (21 BF16 tensors, no tokenizer files)
+          await page.page
+            .locator("input[type=file][name=model-folder]")
+            .setInputFiles(fixturePath("hf", "rand-256-llama-bf16"));
+          const preview = page.page.locator(".gb-gguf-preview");
+          await preview.waitFor();
+          expect(await preview.getAttribute("data-format")).toBe("Hugging Face");
+          const bf16 = readFixtureJson<{safetensors: {tensors: {dtype: string}[]}}>("hf", "rand-256-llama-bf16.json");
+          expect(await preview.getAttribute("data-types")).toBe(`${bf16.safetensors.tensors.length} × BF16`);
+          expect(await preview.getAttribute("data-dim")).toBe("256");
+          expect(await page.page.locator("table.gb-gguf-metadata").textContent()).toContain(
+            "tokenizernone usable: the folder has no tokenizer.json"
+          );
+          await pickerShot(page, "dev-hf-folder-preview-picker");
+          await page.page.locator("button.gb-model-load-preview").click();
+          await page.page.locator('.gb-model-picker[data-model="rand-256-llama-bf16"]').waitFor({timeout: 60_000});
+          await page.idle();
+          expect(await page.page.locator("table.gb-config").getAttribute("data-dim")).toBe("256");
+          // the shape and memory cells run; the text cells say what is missing
+          const errors = await page.cellErrors();
+          expect(errors.length).toBeGreaterThan(0);
+          for (const e of errors) expect(e).toContain(noTokenizer("rand-256-llama-bf16"));
+          await page.screenshot("dev-hf-folder-loaded");
+          await page.page.close();
+
+          // the same through dropped files: qwen2 (q/k/v biases), named hf-model (no folder name comes with files)
+          const qwen = await openPage(browser.context, `${base}notebooks/bring-your-own-model.html`);
+          await qwen.idle();
+          await dropFiles(qwen, [
+            ["config.json", readFixture("hf", "rand-256-qwen2", "config.json")],
+            ["model.safetensors", readFixture("hf", "rand-256-qwen2", "model.safetensors")]
+          ]);
+          await qwen.page.locator('.gb-gguf-preview[data-format="Hugging Face"]').waitFor();
+          expect(await qwen.page.locator(".gb-gguf-title").textContent()).toMatch(
+            /^hf-model\/ \(2 files\): Hugging Face Qwen2ForCausalLM/
+          );
+          await qwen.page.locator("button.gb-model-load-preview").click();
+          await qwen.page.locator('.gb-model-picker[data-model="hf-model"]').waitFor({timeout: 60_000});
+          await qwen.idle();
+          for (const e of await qwen.cellErrors()) expect(e).toContain(noTokenizer("hf-model"));
+
+          // a folder without config.json is refused with what a folder needs; the model stays
+          await dropFiles(qwen, [
+            ["model.safetensors", readFixture("hf", "rand-256-qwen2", "model.safetensors")],
+            ["notes.txt", new TextEncoder().encode("notes")]
+          ]);
+          await qwen.page.locator(".gb-model-error", {hasText: "config.json"}).waitFor();
+          expect(await qwen.page.locator(".gb-model-error").textContent()).toBe(
+            "could not load the model: 2 files were given without a config.json (model.safetensors, notes.txt): a Hugging Face folder needs config.json and model.safetensors; a GGUF model is one .gguf file"
+          );
+          expect(await picker(qwen).getAttribute("data-model")).toBe("hf-model");
+          await qwen.page.close();
+
+          // stored: another notebook runs on it; what needs no text shows
+          const glass = await openPage(browser.context, `${base}notebooks/quantization-error.html?model=hf-model`);
+          await glass.idle(120_000);
+          expect(await picker(glass).getAttribute("data-model")).toBe("hf-model");
+          for (const e of await glass.cellErrors()) expect(e).toContain(noTokenizer("hf-model"));
+          await glass.screenshot("dev-hf-quantization-error");
+          await glass.page.locator(".gb-model-loader summary").click();
+          await glass.page.locator("button.gb-model-forget").click();
+          await glass.page.locator('.gb-model-picker[data-model="built-in"]').waitFor();
+          await glass.page.close();
+        }, 600_000);
+
+      if (where === "dev")
+        it("too large for the budget is refused up front; Cancel stops a load; a full quota keeps it on the page only", async () => {
+          const page = await openPage(browser.context, `${base}notebooks/bring-your-own-model.html`);
+          await page.idle();
+          const error = page.page.locator(".gb-model-error");
+          const status = page.page.locator(".gb-model-status");
+          const input = page.page.locator("input[type=file][name=model-files]");
+
+          // a tab with 3 MB to spare: rand-256 decodes to 7 MB of float32, its Q4_K_M tensors are 1.1 MB
+          await page.page.evaluate(() =>
+            Object.defineProperty(performance, "memory", {
+              configurable: true,
+              get: () => ({jsHeapSizeLimit: 3_000_000, usedJSHeapSize: 0})
+            })
+          );
+          await input.setInputFiles(fileSpec("rand-256.q4_k_m.gguf", rand));
+          await page.page.locator(".gb-gguf-preview").waitFor();
+          await error.waitFor({state: "visible"});
+          expect(await error.textContent()).toMatch(
+            /^not enough memory for the model rand-256\.q4_k_m\.gguf: loading it here needs [\d.]+ MiB \(float32 weights decoded from the file and its packed tensors\), about 2\.9 MiB available \(browser heap headroom\); modes that would fit once the weights stay packed: fused \([\d.]+ MiB\), dequant \([\d.]+ MiB\); close other tabs or pick a smaller or more strongly quantized file$/
+          );
+          expect(await page.page.locator("button.gb-model-load-preview").isDisabled()).toBe(true);
+          const fits = await page.page
+            .locator("table.gb-gguf-memory tbody tr")
+            .evaluateAll((rows) => rows.map((r) => [(r as HTMLElement).dataset.mode, (r as HTMLElement).dataset.fits]));
+          expect(fits).toEqual([
+            ["fused", "true"],
+            ["dequant", "true"],
+            ["cached", "false"],
+            ["fp32", "false"]
+          ]);
+          await pickerShot(page, "dev-gguf-too-large-picker");
+          await page.page.evaluate(() => delete (performance as unknown as {memory?: unknown}).memory);
+
+          // storage that never answers: Cancel ends the load and the built-in model stays
+          await page.page.evaluate(() => {
+            navigator.storage.estimate = () => new Promise(() => {});
+          });
+          await input.setInputFiles(fileSpec("rand-256.q4_k_m.gguf", rand));
+          await page.page.locator("button.gb-model-load-preview:not([disabled])").click();
+          await page.page.locator("button.gb-model-cancel:visible").click();
+          await page.page.locator(".gb-model-status", {hasText: "cancelled"}).waitFor();
+          expect(await status.textContent()).toBe(
+            "cancelled loading rand-256.q4_k_m.gguf; the model you had stays selected"
+          );
+          expect(await picker(page).getAttribute("data-model")).toBe("built-in");
+          expect(await page.page.locator("button.gb-model-cancel").isHidden()).toBe(true);
+
+          // a site quota of 1000 bytes: the model runs on this page, and the page says why it is not kept
+          await page.page.evaluate(() => {
+            navigator.storage.estimate = async () => ({quota: 1000, usage: 0});
+          });
+          await page.page.locator("button.gb-model-load-preview").click();
+          await page.page.locator('.gb-model-picker[data-model="rand-256.q4_k_m"]').waitFor();
+          await page.idle();
+          expect(await status.textContent()).toBe(
+            "loaded rand-256.q4_k_m; used on this page only (cannot keep rand-256.q4_k_m in this browser: it needs 1.1 MiB of storage, and this site may store about 1000 B more; free disk space or this site's other data (browser settings → site data), or use the model on this page only (it stays loaded until you leave))"
+          );
+          expect(await page.page.locator("table.gb-config").getAttribute("data-dim")).toBe("256");
+          await pickerShot(page, "dev-gguf-quota-picker");
+          expect(await page.problems()).toEqual([]);
+          await page.page.close();
+        }, 300_000);
     });
   }
 });

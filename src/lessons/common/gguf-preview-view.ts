@@ -1,16 +1,18 @@
-// The preview of a GGUF file before it is loaded, as the picker shows it: what the model is (metadata), how it is
+// The preview of a GGUF file or Hugging Face folder before it is loaded, as the picker shows it: what the model is (metadata), how it is
 // stored (tensors per type) and what each weight mode would hold against this tab's memory, with the Load button.
-// Text from the file (its name, general.name) goes in as textContent, never as markup.
+// Text from the files (their names, general.name) goes in as textContent, never as markup.
 import {describeConfig} from "./model-choice.ts";
-import {formatBytes, formatTypeCounts, type GgufPreview, type MemoryPlan} from "./gguf-preview.ts";
+import {formatBytes, formatTypeCounts, type MemoryPlan, type ModelPreview} from "./gguf-preview.ts";
 
-export function ggufPreviewElement(file: File, preview: GgufPreview, plan: MemoryPlan): HTMLElement {
+/** `title`: the file's name or the folder's; `bytes`: their size on disk. */
+export function previewElement(title: string, bytes: number, preview: ModelPreview, plan: MemoryPlan): HTMLElement {
   const {config: c} = preview;
   const root = el("div", "gb-gguf-preview");
   root.dataset.architecture = preview.architecture;
   root.dataset.dim = String(c.dim);
   root.dataset.types = formatTypeCounts(preview.types);
-  root.append(el("p", "gb-gguf-title", `${file.name}: GGUF ${preview.architecture}, ${formatBytes(file.size)}`));
+  root.dataset.format = preview.format;
+  root.append(el("p", "gb-gguf-title", `${title}: ${preview.format} ${preview.architecture}, ${formatBytes(bytes)}`));
 
   const kv = c.nKvHeads === c.nHeads ? "" : ` (${c.nKvHeads} KV)`;
   root.append(
@@ -28,7 +30,7 @@ export function ggufPreviewElement(file: File, preview: GgufPreview, plan: Memor
         [
           "tokenizer",
           preview.tokenizer
-            ? `${preview.tokenizer.kind}, ${preview.tokenizer.size} tokens (from the file)`
+            ? `${preview.tokenizer.kind}, ${preview.tokenizer.size} tokens (from the ${preview.format === "GGUF" ? "file" : "folder"})`
             : `none usable: ${preview.tokenizerProblem}`
         ],
         ["classifier", c.sharedClassifier ? "tied to the embedding table" : "its own output.weight"]
@@ -67,7 +69,7 @@ export function ggufPreviewElement(file: File, preview: GgufPreview, plan: Memor
         `tensor to float32 and keeps the packed ones for the modes that read blocks.`
     )
   );
-  const load = el("button", "gb-model-load-gguf", `Load ${file.name}`) as HTMLButtonElement;
+  const load = el("button", "gb-model-load-preview", `Load ${title}`) as HTMLButtonElement;
   load.type = "button";
   root.append(load);
   return root;

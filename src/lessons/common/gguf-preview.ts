@@ -17,9 +17,10 @@ export interface TypeCount {
   bytes: number;
 }
 
-export interface GgufPreview {
-  gguf: GgufFile;
-  /** general.architecture: llama or qwen2 */
+/** What the picker shows of a model on disk before loading it, whatever its format. */
+export interface ModelPreview {
+  format: "GGUF" | "Hugging Face";
+  /** general.architecture (llama, qwen2) or config.json's architectures[0] (LlamaForCausalLM …) */
   architecture: string;
   /** general.name, when the file has one */
   name: string | null;
@@ -36,6 +37,10 @@ export interface GgufPreview {
   /** the file's own tokenizer, or null with the reason in `tokenizerProblem` */
   tokenizer: Tokenizer | null;
   tokenizerProblem: string | null;
+}
+
+export interface GgufPreview extends ModelPreview {
+  gguf: GgufFile;
 }
 
 /** Reads and checks a GGUF file's header and tensor table (no tensor data) and describes the model in it. */
@@ -64,6 +69,7 @@ export function previewGguf(gguf: GgufFile): GgufPreview {
   }
   const name = gguf.metadata.has("general.name") ? gguf.metadata.getString("general.name") : null;
   return {
+    format: "GGUF",
     gguf,
     architecture: llama.params.architecture,
     name,
@@ -122,7 +128,7 @@ export interface MemoryPlan {
  * bytes; cached adds a float32 copy of every matrix; fp32 holds float32 weights only.
  */
 export function memoryPlan(
-  preview: Pick<GgufPreview, "config" | "extraFloats" | "tensorBytes">,
+  preview: Pick<ModelPreview, "config" | "extraFloats" | "tensorBytes">,
   budget: MemoryBudget
 ): MemoryPlan {
   const {config: c, extraFloats, tensorBytes} = preview;
@@ -150,11 +156,12 @@ export function memoryPlan(
   };
 }
 
-/** "1.1 MiB", "4.4 GiB" */
+/** "1000 B", "1.1 MiB", "4.4 GiB" */
 export function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
   if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(1)} MiB`;
-  return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(1)} KiB`;
+  return `${bytes} B`;
 }
 
 /** The refusal when even loading does not fit: how much, and which modes would. */

@@ -19,6 +19,7 @@ export {
   BUILT_IN,
   builtInChoice,
   ggufChoice,
+  folderChoice,
   describeConfig,
   parameterCount,
   readModelFiles,
@@ -30,11 +31,11 @@ export {
 export {
   readStoredModel,
   storeModel,
-  storeGguf,
+  storeFiles,
   forgetStoredModel,
   type StoredModel,
   type StoredCheckpoint,
-  type StoredGguf
+  type StoredFiles
 } from "./model-store.ts";
 export {modelPicker, type ModelPicker, type ModelPickerOptions} from "./model-picker.ts";
 export {GLOSSARY, glossaryEntry, firstSentence, term, type GlossaryEntry} from "./glossary.ts";

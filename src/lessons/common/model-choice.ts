@@ -1,9 +1,9 @@
-// What a notebook runs on: the built-in model, a llama2.c checkpoint + tokenizer or a GGUF file the user loaded from
-// disk. A
-// choice knows its config without loading anything and opens a fresh copy (its own RunState) on demand, behind the
-// memory guard, so a notebook can open two copies (fp32 and quantized) of whichever model is picked. Copies run on the
-// WebAssembly SIMD kernels (createModel), with worker threads where the page is cross-origin isolated and the model
-// is large enough to gain from them; where SIMD is missing they run on the plain TS kernels and the page says so.
+// What a notebook runs on: the built-in model, or a llama2.c checkpoint + tokenizer, a GGUF file or a Hugging Face
+// folder the user loaded from disk. A choice knows its config without loading anything and opens a fresh copy (its
+// own RunState) on demand, behind the memory guard, so a notebook can open two copies (fp32 and quantized) of
+// whichever model is picked; a copy comes with the model's text side (ModelText). Copies run on the WebAssembly SIMD
+// kernels (createModel, runOnKernels), with worker threads where the page is cross-origin isolated and the model is
+// large enough to gain from them; where SIMD is missing they run on the plain TS kernels and the page says so.
 import {
   DEFAULT_MODEL_FILES,
   checkpointBytes,
@@ -14,14 +14,18 @@ import {
   readTokenizer,
   seededCheckpoint,
   loadGgufModel,
-  type Config
+  loadHfModel,
+  type Config,
+  type Transformer,
+  type TransformerOptions
 } from "../../engine/index.ts";
 import {createModel, fastModelBytes, MIN_PARALLEL_FLOPS} from "../../kernels/index.ts";
 import {runOnKernels, type RunningEngine} from "../../kernels/create-model.ts";
 import {blobSource} from "../../model-files/gguf/index.ts";
 import {guardMemory, memoryBudget, type MemoryBudget} from "../../studio/memory-guard.ts";
 import {showNotice} from "../../studio/notices.ts";
-import {formatTypeCounts, type GgufPreview} from "./gguf-preview.ts";
+import {blobFolder, type FolderFile} from "./folder-preview.ts";
+import {formatTypeCounts, type ModelPreview} from "./gguf-preview.ts";
 import {llama2cModelText, missingText, vocabModelText, type ModelText} from "./model-text.ts";
 import type {StoredCheckpoint} from "./model-store.ts";
 
@@ -37,8 +41,8 @@ export interface ModelChoice {
   untrained: boolean;
   /** file names and checkpoint size, for a llama2.c model from disk */
   files: {checkpoint: string; tokenizer: string; bytes: number} | null;
-  /** what the GGUF file says (metadata, tensor types), for a GGUF model */
-  gguf: GgufPreview | null;
+  /** what the GGUF file or Hugging Face folder says (metadata, tensor types), for such a model */
+  preview: ModelPreview | null;
   /** the text side: how its tokenizer is called, or null (text cells then say which files would give it one) */
   tokenizer: string | null;
   /**
@@ -161,7 +165,7 @@ export function builtInChoice(): ModelChoice {
     config,
     untrained,
     files: null,
-    gguf: null,
+    preview: null,
     tokenizer: "llama2.c tokenizer.bin",
     open: (options) => {
       const {checkpoint, tokenizer} = DEFAULT_MODEL_FILES();
@@ -178,7 +182,7 @@ export function storedChoice(stored: StoredCheckpoint): ModelChoice {
     config: stored.config,
     untrained: false,
     files: {checkpoint: stored.checkpointName, tokenizer: stored.tokenizerName, bytes: stored.checkpoint.size},
-    gguf: null,
+    preview: null,
     tokenizer: `llama2.c ${stored.tokenizerName}`,
     open: (options) =>
       openCheckpoint(
@@ -190,42 +194,66 @@ export function storedChoice(stored: StoredCheckpoint): ModelChoice {
   };
 }
 
-/**
- * A GGUF file (the user's File, or the stored copy) as a choice: every open reads its tensors again from the Blob,
- * range by range, so the file is never copied whole into memory; the tokenizer is the file's own.
- */
-export function ggufChoice(file: Blob, name: string, preview: GgufPreview): ModelChoice {
-  const {config, extraFloats, tensorBytes} = preview;
+/** What a model from disk is called in the picker: "<name> from disk: GGUF llama, 13 × Q4_K, … (2 layers · …)". */
+function diskLabel(name: string, preview: ModelPreview): string {
   const label = preview.name && preview.name !== name ? `${name} (${preview.name})` : name;
+  return `${label} from disk: ${preview.format} ${preview.architecture}, ${formatTypeCounts(preview.types)} (${describeConfig(preview.config)})`;
+}
+
+/**
+ * A model from disk as a choice: every open reads its tensors again from the Blobs, range by range (`load` builds the
+ * model with the kernels' options), so a file is never copied whole into memory; the tokenizer is the model's own.
+ */
+function diskChoice(
+  name: string,
+  preview: ModelPreview,
+  provide: string,
+  load: (o: TransformerOptions) => Promise<Transformer>
+): ModelChoice {
+  const {config, extraFloats, tensorBytes} = preview;
   const what = `the model ${name}`;
-  const text = preview.tokenizer ? vocabModelText(preview.tokenizer) : missingText(what);
+  const text = preview.tokenizer ? vocabModelText(preview.tokenizer) : missingText(what, provide);
   return {
     key: name,
-    label: `${label} from disk: GGUF ${preview.architecture}, ${formatTypeCounts(preview.types)} (${describeConfig(config)})`,
+    label: diskLabel(name, preview),
     config,
     untrained: false,
     files: null,
-    gguf: preview,
+    preview,
     tokenizer: text.description,
     open: (options) =>
       openCopy(
         async (threads) => {
-          const source = blobSource(file, name);
-          const engine = await runOnKernels(
-            config,
-            async (o) => (await loadGgufModel(source, {...o, ctx: config.seqLen})).model,
-            {threads, extraBytes: 4 * extraFloats}
-          );
+          const engine = await runOnKernels(config, load, {threads, extraBytes: 4 * extraFloats});
           return {...engine, tokenizer: text};
         },
         config,
-        // the loader keeps the file's packed tensors next to the float32 weights
+        // the loaders keep the files' tensors as stored next to the float32 weights
         (threads) =>
           fastModelBytes(config, {threads, prefillRows: config.seqLen, extraBytes: 4 * extraFloats}) + tensorBytes,
         what,
         options
       )
   };
+}
+
+/** A GGUF file (the user's File, or the stored copy) as a choice. */
+export function ggufChoice(file: Blob, name: string, preview: ModelPreview): ModelChoice {
+  const provide =
+    "load a GGUF converted with its vocabulary (llama.cpp's convert_hf_to_gguf.py writes the tokenizer.ggml.* keys), or a llama2.c checkpoint with its tokenizer.bin";
+  return diskChoice(name, preview, provide, async (o) => {
+    const source = blobSource(file, name);
+    return (await loadGgufModel(source, {...o, ctx: preview.config.seqLen})).model;
+  });
+}
+
+/** A Hugging Face folder (the files picked or dropped, or the stored copies) as a choice. */
+export function folderChoice(files: readonly FolderFile[], name: string, preview: ModelPreview): ModelChoice {
+  const provide = "add the model's tokenizer.json (and tokenizer_config.json) from its Hub page to the folder";
+  return diskChoice(name, preview, provide, async (o) => {
+    const folder = blobFolder(name, files);
+    return (await loadHfModel(folder, {...o, ctx: preview.config.seqLen})).model;
+  });
 }
 
 export interface ReadFilesOptions {

@@ -11,12 +11,13 @@ import "../../studio/inputs.ts";
 import "./notebook-kit.css";
 import {bindUrl, type UrlCodec} from "../../studio/url-input.ts";
 import {track} from "../../studio/work.ts";
-import {blobSource} from "../../model-files/gguf/index.ts";
 import {memoryBudget} from "../../studio/memory-guard.ts";
-import {builtInChoice, ggufChoice, readModelFiles, storedChoice, type ModelChoice} from "./model-choice.ts";
-import {forgetStoredModel, readStoredModel, storeGguf, storeModel, type StoredCheckpoint} from "./model-store.ts";
-import {ggufPreviewElement} from "./gguf-preview-view.ts";
-import {memoryPlan, memoryRefusal, previewGgufSource, type GgufPreview} from "./gguf-preview.ts";
+import {diskModelChoice, droppedFiles, inputFiles, readDiskModel, type DiskModel} from "./disk-model.ts";
+import type {FolderFile} from "./folder-preview.ts";
+import {previewElement} from "./gguf-preview-view.ts";
+import {memoryPlan, memoryRefusal} from "./gguf-preview.ts";
+import {builtInChoice, readModelFiles, storedChoice, type ModelChoice} from "./model-choice.ts";
+import {forgetStoredModel, readStoredModel, storeFiles, storeModel, type StoredCheckpoint} from "./model-store.ts";
 
 export interface ModelPickerOptions {
   /** URL parameter of the deep link (default "model"); null keeps the choice out of the URL */
@@ -44,6 +45,9 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
   const error = loader.querySelector<HTMLElement>(".gb-model-error")!;
   const progress = loader.querySelector("progress")!;
   const forget = loader.querySelector<HTMLButtonElement>(".gb-model-forget")!;
+  // the loader's file inputs fire "input" too: the picker's value changes only when a model is chosen, so they must
+  // not reach the notebook's view() (it would re-run every cell on the same model)
+  loader.addEventListener("input", (event) => event.stopPropagation());
 
   const render = () => {
     const select = Inputs.select(choices, {
@@ -121,38 +125,42 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
     }
   });
 
-  // A GGUF file, picked or dropped: preview first (header and tensor table only), then Load on request.
-  const ggufInput = loader.querySelector<HTMLInputElement>("input[name=gguf]")!;
+  // A GGUF file or a Hugging Face folder, picked or dropped: preview first (headers and tensor tables only), then
+  // Load on request.
+  const filesInput = loader.querySelector<HTMLInputElement>("input[name=model-files]")!;
+  const folderInput = loader.querySelector<HTMLInputElement>("input[name=model-folder]")!;
   const previewSlot = loader.querySelector<HTMLElement>(".gb-model-preview")!;
   const cancel = loader.querySelector<HTMLButtonElement>(".gb-model-cancel")!;
-  let previewed: {file: File; preview: GgufPreview} | null = null;
+  let previewed: DiskModel | null = null;
 
-  const previewFile = async (file: File) => {
+  const previewFiles = async ({files, folder}: {files: FolderFile[]; folder: string | null}) => {
     error.hidden = true;
-    status.textContent = `reading the header of ${file.name}`;
+    status.textContent = `reading the headers of ${files.length === 1 ? files[0]!.name : `${files.length} files`}`;
     previewSlot.replaceChildren();
     previewed = null;
     try {
-      const preview = await previewGgufSource(blobSource(file));
-      previewed = {file, preview};
-      const plan = memoryPlan(preview, memoryBudget());
-      const refusal = memoryRefusal(plan, `the model ${file.name}`);
-      const view = ggufPreviewElement(file, preview, plan);
-      const load = view.querySelector<HTMLButtonElement>(".gb-model-load-gguf")!;
+      const disk = await readDiskModel(files, folder);
+      previewed = disk;
+      const plan = memoryPlan(disk.preview, memoryBudget());
+      const refusal = memoryRefusal(plan, `the model ${disk.title}`);
+      const view = previewElement(disk.title, disk.bytes, disk.preview, plan);
+      const load = view.querySelector<HTMLButtonElement>(".gb-model-load-preview")!;
       load.disabled = refusal !== null;
-      load.addEventListener("click", () => void loadGguf());
+      load.addEventListener("click", () => void loadDisk());
       previewSlot.replaceChildren(view);
-      status.textContent = `${file.name}: read its header; press Load to use it`;
+      status.textContent = `${disk.title}: read its headers; press Load to use it`;
       if (refusal) showError(refusal);
     } catch (readError) {
       status.textContent = "";
       showError(`could not load the model: ${(readError as Error).message}`);
     }
   };
-  ggufInput.addEventListener("change", () => {
-    const file = ggufInput.files?.[0];
-    if (file) void previewFile(file);
-  });
+  for (const input of [filesInput, folderInput])
+    input.addEventListener("change", () => {
+      const given = inputFiles(input.files);
+      (input === filesInput ? folderInput : filesInput).value = "";
+      if (given.files.length) void previewFiles(given);
+    });
   const dropZone = loader.querySelector<HTMLElement>(".gb-model-drop")!;
   dropZone.addEventListener("dragover", (event) => {
     event.preventDefault();
@@ -162,22 +170,18 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
   dropZone.addEventListener("drop", (event) => {
     event.preventDefault();
     dropZone.classList.remove("gb-model-drop-over");
-    ggufInput.value = ""; // the dropped file replaces any picked one
-    const files = [...(event.dataTransfer?.files ?? [])];
-    if (files.length === 1) return void previewFile(files[0]!);
-    showError(
-      files.length === 0
-        ? "could not load the model: nothing was dropped; drop one .gguf file"
-        : `could not load the model: ${files.length} files were dropped; drop one .gguf file (Hugging Face folders are not read here yet)`
+    filesInput.value = folderInput.value = ""; // the dropped files replace any picked ones
+    void droppedFiles(event.dataTransfer).then(previewFiles, (dropError: Error) =>
+      showError(`could not load the model: cannot read what was dropped: ${dropError.message}`)
     );
   });
 
   let cancelLoad: (() => void) | null = null;
   cancel.addEventListener("click", () => cancelLoad?.());
-  const loadGguf = async () => {
+  const loadDisk = async () => {
     if (!previewed) return;
-    const {file, preview} = previewed;
-    const name = file.name.replace(/\.gguf$/i, "") || file.name;
+    const disk = previewed;
+    const {name, title} = disk;
     error.hidden = true;
     progress.hidden = false;
     progress.value = 0;
@@ -185,31 +189,33 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
     const cancelled = new Promise<void>((resolve) => (cancelLoad = resolve));
     try {
       const choice = await track(
-        async (signal) => {
-          let kept = "kept in this browser until you press Forget: every notebook's model picker offers it";
-          let bytes: Blob = file;
-          try {
-            const stored = await storeGguf(file, name, {
-              signal,
-              onProgress: (written, total) => {
-                progress.value = total ? written / total : 1;
-                status.textContent = `keeping ${file.name} in this browser: ${(written / MiB).toFixed(1)} of ${(total / MiB).toFixed(1)} MiB`;
-              }
-            });
-            bytes = stored.file;
-            if (stored.where === "indexeddb")
-              kept += " (in IndexedDB: this browser has no writable private file system)";
-          } catch (storeError) {
-            if (signal.aborted) throw storeError;
-            kept = `used on this page only (${(storeError as Error).message})`;
-          }
-          signal.throwIfAborted();
-          status.textContent = `opening ${name} to check that it runs`;
-          const choice = ggufChoice(bytes, name, preview);
-          (await choice.open()).close();
-          return {choice, kept};
-        },
-        {label: `loading ${file.name}`, invalidation: cancelled}
+        (signal) =>
+          untilAborted(signal, async () => {
+            // open it once from the given files first: a model that cannot run is never kept
+            status.textContent = `opening ${name} to check that it runs`;
+            (await diskModelChoice(disk, disk.files).open()).close();
+            signal.throwIfAborted();
+            let kept = "kept in this browser until you press Forget: every notebook's model picker offers it";
+            let files = disk.files;
+            try {
+              const stored = await storeFiles(disk.kind, name, disk.files, {
+                signal,
+                onProgress: (written, total) => {
+                  progress.value = total ? written / total : 1;
+                  status.textContent = `keeping ${title} in this browser: ${(written / MiB).toFixed(1)} of ${(total / MiB).toFixed(1)} MiB`;
+                }
+              });
+              files = stored.files;
+              if (stored.where === "indexeddb")
+                kept += " (in IndexedDB: this browser has no writable private file system)";
+            } catch (storeError) {
+              if (signal.aborted) throw storeError;
+              kept = `used on this page only (${(storeError as Error).message})`;
+            }
+            signal.throwIfAborted();
+            return {choice: diskModelChoice(disk, files), kept};
+          }),
+        {label: `loading ${title}`, invalidation: cancelled}
       );
       choices = [builtIn, choice.choice];
       status.textContent = `loaded ${name}; ${choice.kept}`;
@@ -217,7 +223,7 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
       choose(choice.choice);
     } catch (loadError) {
       const aborted = /WorkCancelled|AbortError/.test((loadError as Error).name);
-      status.textContent = aborted ? `cancelled loading ${file.name}; the model you had stays selected` : "";
+      status.textContent = aborted ? `cancelled loading ${title}; the model you had stays selected` : "";
       if (!aborted) showError(`could not load the model: ${(loadError as Error).message}`);
     } finally {
       progress.hidden = true;
@@ -252,13 +258,29 @@ export async function modelPicker(options: ModelPickerOptions = {}): Promise<Mod
   return root;
 }
 
+/**
+ * `work(signal)`, rejected as soon as `signal` aborts: Cancel answers at once even while a step that cannot be
+ * interrupted (a storage estimate, a read) is under way; the work checks the signal before it commits anything.
+ */
+function untilAborted<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(signal.reason);
+    if (signal.aborted) return abort();
+    signal.addEventListener("abort", abort, {once: true});
+    work()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", abort));
+  });
+}
+
 /** The stored model as a choice, or null (none, or a stored file that no longer reads: then it is not offered). */
 async function storedModelChoice(): Promise<ModelChoice | null> {
   const stored = await readStoredModel();
   if (!stored) return null;
-  if (stored.kind !== "gguf") return storedChoice(stored);
+  if (!("files" in stored)) return storedChoice(stored);
   try {
-    return ggufChoice(stored.file, stored.name, await previewGgufSource(blobSource(stored.file, stored.fileName)));
+    const disk = await readDiskModel(stored.files, stored.kind === "hf" ? stored.name : null);
+    return diskModelChoice({...disk, name: stored.name}, stored.files);
   } catch {
     return null;
   }
@@ -269,10 +291,12 @@ function loaderElement(open: boolean): HTMLDetailsElement {
   details.className = "gb-model-loader";
   details.open = open;
   details.innerHTML = `
-    <summary>Load a model from disk: a GGUF file, or a llama2.c checkpoint and its tokenizer</summary>
+    <summary>Load a model from disk: a GGUF file, a Hugging Face folder, or a llama2.c checkpoint and its tokenizer</summary>
     <div class="gb-model-drop">
-      <label>GGUF file <input type="file" name="gguf" accept=".gguf"></label>
-      <span class="gb-model-drop-hint">or drop a <code>.gguf</code> file here</span>
+      <label>GGUF file or folder's files <input type="file" name="model-files" multiple
+        accept=".gguf,.json,.safetensors"></label>
+      <label>folder <input type="file" name="model-folder" webkitdirectory></label>
+      <span class="gb-model-drop-hint">or drop a <code>.gguf</code> file or a model folder here</span>
     </div>
     <div class="gb-model-preview"></div>
     <div class="gb-model-files">
@@ -286,7 +310,8 @@ function loaderElement(open: boolean): HTMLDetailsElement {
     <p class="gb-model-error" role="alert" hidden></p>
     <p class="gb-model-note">The files are read in this tab and kept in this browser's storage (the private file
     system, else IndexedDB) for the other notebooks; nothing is uploaded. A GGUF file from llama.cpp or the Hugging
-    Face Hub (llama and qwen2 architectures: SmolLM2, TinyLlama, Qwen2.5 …) carries its own tokenizer; a legacy
+    Face Hub (llama and qwen2 architectures: SmolLM2, TinyLlama, Qwen2.5 …) carries its own tokenizer; a Hub folder
+    (config.json, model.safetensors or its shards) brings it as tokenizer.json; a legacy
     llama2.c checkpoint (<code>export.py --version 0</code>, e.g. stories15M.bin) needs the tokenizer.bin it was
     exported with.</p>`;
   return details;

@@ -1,7 +1,7 @@
 // A model's text side as the notebooks use it, whatever the tokenizer: llama2.c's tokenizer.bin (the built-in model,
-// a checkpoint from disk) or a GGUF file's own vocabulary. A model without one (a GGUF written without
-// tokenizer.ggml.* keys) still runs every cell that needs no text; a text cell gets an error naming the files that
-// would provide a tokenizer.
+// a checkpoint from disk), a GGUF file's own vocabulary or a folder's tokenizer.json. A model without one (a GGUF written without
+// tokenizer.ggml.* keys, a Hugging Face folder without tokenizer.json) still runs every cell that needs no text; a
+// text cell gets an error naming the files that would provide a tokenizer.
 import {decodePiece, encode, type Tokenizer as Llama2cTokenizer} from "../../engine/index.ts";
 import type {Tokenizer} from "../../tokenizers/tokenizer.ts";
 
@@ -34,13 +34,14 @@ export function vocabModelText(tok: Tokenizer): ModelText {
   };
 }
 
-/** The text side of a model that has none: every use says which files would give it one. */
-export function missingText(model: string): ModelText {
+/**
+ * The text side of a model that has none: every use says so and which files would give it one (`provide`, e.g.
+ * "add tokenizer.json to the folder").
+ */
+export function missingText(model: string, provide: string): ModelText {
   const fail = (): never => {
     throw new Error(
-      `${model} carries no tokenizer (its GGUF has no tokenizer.ggml.* keys), so this cell cannot turn text into ` +
-        "tokens: load a GGUF converted with its vocabulary (llama.cpp's convert_hf_to_gguf.py writes it), or a " +
-        "llama2.c checkpoint with its tokenizer.bin; the cells that need no text still run"
+      `${model} has no tokenizer, so this cell cannot turn text into tokens: ${provide}; the cells that need no text still run`
     );
   };
   return {description: null, encode: fail, pieceBytes: fail};
