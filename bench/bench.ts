@@ -36,13 +36,15 @@ import {time} from "./measure.ts";
 import {isGgufFile, runGgufBench} from "./gguf.ts";
 import {fmt, machine, type BenchResult, type BenchRow} from "./report.ts";
 import {NATIVE_FLAGS, buildNative, runNative, NATIVE_DIR} from "./native.ts";
-import {measureBandwidth, rooflineTokS} from "./roofline.ts";
-import {SHAPES, type ShapeName} from "./shapes.ts";
+import {measureBandwidth, rooflineNote, rooflineTokS} from "./roofline.ts";
+import {isModelShape, shapeFile, SHAPES, type BenchShape, type ShapeName} from "./shapes.ts";
 
 export type {BenchResult, BenchRow} from "./report.ts";
 
 export interface BenchOptions {
-  shape: ShapeName;
+  shape: BenchShape;
+  /** a real model's shape is written in this preset spec (default preset=Q8_0) */
+  quant?: string;
   /** a llama2.c checkpoint or a GGUF file (bench/gguf.ts) instead of a random model of `shape` */
   model?: string;
   /** thread counts to measure (default [1, 2]) */
@@ -57,12 +59,17 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export async function runBench(options: BenchOptions, log: (line: string) => void = () => {}): Promise<BenchResult> {
   const {quick} = options;
   if (options.model && (await isGgufFile(options.model))) return runGgufBench(options.model, options, log);
+  if (isModelShape(options.shape)) {
+    const file = await shapeFile(options.shape, options.quant, NATIVE_DIR, quick ? 1 : undefined);
+    log(`shape ${options.shape}: ${file}`);
+    return runGgufBench(file, options, log);
+  }
   const rows: BenchRow[] = [];
   const add = (section: string, name: string, value: number, unit: string, note?: string) => {
     rows.push({section, name, value, unit, ...(note ? {note} : {})});
     log(`  ${section} | ${name}: ${fmt(value)} ${unit}${note ? `  (${note})` : ""}`);
   };
-  const shape = quick ? "stories260K" : options.shape;
+  const shape: ShapeName = quick ? "stories260K" : (options.shape as ShapeName);
   // a user's file is checked whole (readable, a checkpoint, finite weights) before anything runs on it
   const checkpoint = options.model ? await readCheckpointFile(options.model) : seededCheckpoint(1, SHAPES[shape]);
   const c = options.model ? readCheckpoint(checkpoint).config : readCheckpointHeader(checkpoint, checkpoint.byteLength);
@@ -81,15 +88,7 @@ export async function runBench(options: BenchOptions, log: (line: string) => voi
   // --- the roofline: read bandwidth in wasm and natively, 1 and N threads --------------------------------------
   const bandwidth = await measureBandwidth({threads: threadCounts, runs, mib: quick ? 4 : 256, native});
   for (const b of bandwidth) add("roofline", `${b.engine} read bandwidth ×${b.threads}`, b.gbS, "GB/s");
-  const wasmGbS = (threads: number) => bandwidth.find((b) => b.engine === "wasm" && b.threads === threads)!.gbS;
-  /** "X % of the ×t roofline (R tok/s); ×N roofline R' tok/s" for a decode figure reading `bytes` per token */
-  const roofNote = (tokPerS: number, bytes: number, threads: number) =>
-    `${fmt((100 * tokPerS) / rooflineTokS(wasmGbS(threads), bytes))} % of the ×${threads} roofline ` +
-    `(${fmt(rooflineTokS(wasmGbS(threads), bytes))} tok/s)` +
-    threadCounts
-      .filter((t) => t !== threads)
-      .map((t) => `; ×${t} roofline ${fmt(rooflineTokS(wasmGbS(t), bytes))} tok/s`)
-      .join("");
+  const roofNote = rooflineNote(bandwidth, fmt);
 
   // the native baseline reads a file: the user's own, or the random model written to build/bench/
   const file = options.model ?? join(NATIVE_DIR, `${shape}.bin`);

@@ -2,8 +2,10 @@
 // in the file's own types, the spec "as in the file"): fp32 (the dequantized file), dequant (every matrix every step),
 // cached (dequantized once), fused (the wasm FUSED_KERNELS on the file's blocks; the formats' scalar dots for a type
 // without one), fused with llama.cpp's numerics (--act ggml), and the plain TS kernels' fused path; a prefill per kernel
-// set in fused mode. The native C baseline (run.c) reads llama2.c checkpoints only, fp32: it is skipped for a GGUF,
-// and the result says so.
+// set in fused mode; the roofline beside each decode figure (bench/roofline.ts). The native C baseline (run.c) reads
+// llama2.c checkpoints only, fp32: it is skipped for a GGUF, and the result says so. Then the peers on the same file
+// under one protocol (bench/peers): Glassbox fused on the file's types, llama.cpp native (node-llama-cpp) and llama.cpp
+// in wasm (wllama, headless Chromium); a peer that cannot run is reported with its reason, not fatal.
 // D = dim, H = hidden_dim, V = vocab_size, L = n_layers
 import {open} from "node:fs/promises";
 import {basename} from "node:path";
@@ -16,8 +18,15 @@ import {spawnNodeWorker} from "../src/kernels/threads.node.ts";
 import {readGguf} from "../src/model-files/gguf/index.ts";
 import {openFileSource} from "../src/model-files/gguf/source.node.ts";
 import {quantMatrices, setQuant, type QuantMatrices} from "../src/quant/provider.ts";
+import {tokenizerFromGguf} from "../src/tokenizers/gguf-vocab.ts";
+import {vocabText} from "../src/tokenizers/text.ts";
 import {time} from "./measure.ts";
+import {buildNative} from "./native.ts";
+import {runLlamaCpp} from "./peers/llama-cpp.ts";
+import {PEER_PROTOCOL, peerPrompt, spread, type PeerRun} from "./peers/protocol.ts";
+import {runWllama} from "./peers/wllama.ts";
 import {fmt, machine, type BenchResult, type BenchRow} from "./report.ts";
+import {measureBandwidth, rooflineNote} from "./roofline.ts";
 
 /** Why the C baseline has no figure on a GGUF (printed, and kept in the result's notes). */
 export const NATIVE_SKIPPED =
@@ -75,6 +84,9 @@ export async function runGgufBench(
   const ctx = Math.max(steps, T);
   const threadCounts = quick ? [1] : options.threads;
   log(NATIVE_SKIPPED);
+  const bandwidth = await measureBandwidth({threads: threadCounts, runs, mib: quick ? 4 : 256, native: buildNative()});
+  for (const b of bandwidth) add("roofline", `${b.engine} read bandwidth ×${b.threads}`, b.gbS, "GB/s");
+  const roofNote = rooflineNote(bandwidth, fmt);
 
   const decode = (model: Transformer, n: number) => () => {
     let token = 1;
@@ -87,7 +99,7 @@ export async function runGgufBench(
       0
     );
   /** decode tok/s in one weight mode, with get_w's share of a profiled step and the weight bytes held and read */
-  const measure = (label: string, model: Transformer, weights: string, act = "fp32") => {
+  const measure = (label: string, model: Transformer, weights: string, act = "fp32", threads = 1) => {
     // dequant and the TS kernels are slow: fewer steps keep the run short, the per-token figure is the same
     const n = (weights === "dequant" || label.includes("plain TS")) && !quick ? Math.min(steps, 16) : steps;
     const provider = setQuant(model, {weights, act});
@@ -101,13 +113,15 @@ export async function runGgufBench(
     const r = provider.residency();
     // the spec is the file's: its packed matrices are the file's blocks (fileBytes), nothing re-quantized
     const held = r.fp32Bytes + r.fileBytes + r.cachedFloatBytes;
+    const bytes = provider.counters().bytesRead / report.tokens;
     add(
       "modes",
       `${label} ${weights}${act === "fp32" ? "" : ` act ${act}`}`,
       1000 / (ms / n),
       "tok/s",
       `get_w ${fmt((100 * report.byCategory.get_w) / report.totalMs)} % of the step; ` +
-        `${fmt(provider.counters().bytesRead / report.tokens / 1e6)} MB of weights read per token; ${fmt(held / 1e6)} MB held`
+        `${fmt(bytes / 1e6)} MB of weights read per token; ${fmt(held / 1e6)} MB held; ` +
+        roofNote(1000 / (ms / n), bytes, threads)
     );
   };
 
@@ -123,8 +137,8 @@ export async function runGgufBench(
         log(`weights ${(model.matrices as QuantMatrices).specText}`);
       }
       const label = `wasm ×${threads}`;
-      for (const weights of ["fp32", "dequant", "cached", "fused"]) measure(label, model, weights);
-      measure(label, model, "fused", "ggml");
+      for (const weights of ["fp32", "dequant", "cached", "fused"]) measure(label, model, weights, "fp32", threads);
+      measure(label, model, "fused", "ggml", threads);
       setQuant(model, {weights: "fused", act: "fp32"});
       add("prefill", `${label} fused, T=${T}`, (1000 * T) / time(prefillRun(model), {runs}).ms, "tok/s");
     } finally {
@@ -141,8 +155,18 @@ export async function runGgufBench(
     "tok/s"
   );
   ts.close();
+  const notes = [NATIVE_SKIPPED];
+  for (const run of await peers(path, {threads: threadCounts, quick}, notes, log))
+    add(
+      "peers",
+      `${run.engine} ×${run.threads}, KV ${run.kv}`,
+      run.decode.median,
+      "tok/s decode",
+      `min–max ${fmt(run.decode.min)}–${fmt(run.decode.max)}; prefill ${fmt(run.prefill.median)} tok/s ` +
+        `(${fmt(run.prefill.min)}–${fmt(run.prefill.max)})${run.note ? `; ${run.note}` : ""}`
+    );
   // one table section each, in this order (the rows were measured per kernel set)
-  const sections = ["modes", "prefill"];
+  const sections = ["roofline", "modes", "prefill", "peers"];
   rows.sort((a, b) => sections.indexOf(a.section) - sections.indexOf(b.section));
   return {
     shape: basename(path),
@@ -151,6 +175,87 @@ export async function runGgufBench(
     when: new Date().toISOString(),
     machine: machine(),
     rows,
-    notes: [NATIVE_SKIPPED]
+    notes
   };
+}
+
+/**
+ * The peers' protocol (bench/peers/protocol.ts) on the file: Glassbox fused on the file's own types (KV F32), then
+ * llama.cpp native and in wasm with KV F32 and llama.cpp's default F16. A quick run does one short repeat of each.
+ */
+async function peers(
+  path: string,
+  o: {threads: number[]; quick: boolean},
+  notes: string[],
+  log: (line: string) => void
+): Promise<PeerRun[]> {
+  const repeats = o.quick ? 1 : PEER_PROTOCOL.repeats;
+  const decodeTokens = o.quick ? 4 : PEER_PROTOCOL.decodeTokens;
+  const kv = o.quick ? (["F32"] as const) : (["F32", "F16"] as const);
+  const source = await openFileSource(path);
+  const metadata = (await readGguf(source)).metadata;
+  await source.close();
+  if (metadata.get("tokenizer.ggml.model") === undefined) {
+    notes.push("peers skipped: the file has no vocabulary (llama.cpp loads a model with one only)");
+    return [];
+  }
+  const tokenizer = tokenizerFromGguf(metadata);
+  const text = vocabText(tokenizer);
+  const vocabSize = tokenizer.size;
+  const prompt = peerPrompt(vocabSize);
+  const runs: PeerRun[] = [];
+  for (const threads of o.threads) runs.push(await glassboxRun(path, prompt, threads, repeats, decodeTokens));
+  const peer = async (name: string, run: () => Promise<PeerRun[]>) => {
+    try {
+      runs.push(...(await run()));
+    } catch (error) {
+      const why = `${name} did not run: ${(error as Error).message.split("\n")[0]}`;
+      notes.push(why);
+      log(why);
+    }
+  };
+  await peer("llama.cpp native", () => runLlamaCpp(path, {vocabSize, threads: o.threads, kv, repeats, decodeTokens}));
+  const stream = text.stream();
+  const promptText = prompt.map((id, i) => stream.push(prompt[i - 1] ?? -1, id)).join("") + stream.flush();
+  await peer("wllama", () => runWllama(path, {prompt: promptText, threads: o.threads, kv, repeats, decodeTokens}));
+  return runs;
+}
+
+/** Glassbox under the peers' protocol: the prompt prefilled, then greedy decode, fused on the file's own types. */
+async function glassboxRun(
+  path: string,
+  prompt: number[],
+  threads: number,
+  repeats: number,
+  decodeTokens: number
+): Promise<PeerRun> {
+  const engine = await loadPacked(path, PEER_PROTOCOL.ctx, "wasm", threads);
+  try {
+    const {model} = engine;
+    setQuant(model, {weights: "fused"});
+    const V = model.config.vocabSize;
+    const prefillRates: number[] = [];
+    const decodeRates: number[] = [];
+    for (let r = -1; r < repeats; r++) {
+      const t0 = performance.now();
+      const logits = prefill(model, prompt, 0);
+      const t1 = performance.now();
+      let token = argmax(logits.subarray((prompt.length - 1) * V));
+      for (let i = 0; i < decodeTokens; i++) token = argmax(forward(model, token, prompt.length + i));
+      const t2 = performance.now();
+      if (r < 0) continue; // warm-up
+      prefillRates.push((1000 * prompt.length) / (t1 - t0));
+      decodeRates.push((1000 * decodeTokens) / (t2 - t1));
+    }
+    return {
+      engine: "Glassbox fused wasm",
+      threads,
+      kv: "F32",
+      prefill: spread(prefillRates),
+      decode: spread(decodeRates),
+      note: (model.matrices as QuantMatrices).specText
+    };
+  } finally {
+    engine.close();
+  }
 }

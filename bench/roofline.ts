@@ -47,3 +47,18 @@ export async function measureBandwidth(o: {
 
 /** tok/s the bandwidth allows at `bytesPerToken`. */
 export const rooflineTokS = (gbS: number, bytesPerToken: number) => (gbS * 1e9) / bytesPerToken;
+
+/**
+ * The note beside a wasm decode figure: "X % of the ×t roofline (R tok/s); ×t' roofline R' tok/s" for `tokPerS` at
+ * `threads` reading `bytes` of weights per token, against the measured wasm bandwidth of every thread count.
+ */
+export function rooflineNote(bandwidth: readonly Bandwidth[], fmt: (v: number) => string) {
+  const wasm = bandwidth.filter((b) => b.engine === "wasm");
+  const at = (threads: number) => rooflineTokS(wasm.find((b) => b.threads === threads)!.gbS, 1);
+  return (tokPerS: number, bytes: number, threads: number): string =>
+    `${fmt((100 * tokPerS * bytes) / at(threads))} % of the ×${threads} roofline (${fmt(at(threads) / bytes)} tok/s)` +
+    wasm
+      .filter((b) => b.threads !== threads)
+      .map((b) => `; ×${b.threads} roofline ${fmt(at(b.threads) / bytes)} tok/s`)
+      .join("");
+}

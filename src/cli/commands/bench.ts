@@ -3,7 +3,9 @@
 // memory; --model times a llama2.c checkpoint file, or a GGUF per weight mode (bench/gguf.ts; no C baseline).
 // Its options are normalized here (toBenchArgs), for `glassbox bench` and `npm run bench` alike.
 import {formatTable, runBench, writeResult, type BenchOptions} from "../../../bench/bench.ts";
-import {toShapeName} from "../../../bench/shapes.ts";
+import {isModelShape, toShapeName} from "../../../bench/shapes.ts";
+import {MODEL_SHAPES} from "../../model-files/shapes.ts";
+import {formatQuantSpec, toQuantSpec} from "../../quant/spec.ts";
 import type {Command, Io} from "../command.ts";
 import {toInt, type RawOptions} from "../options.ts";
 
@@ -18,7 +20,15 @@ export const benchCommand: Command = {
       arg: "M",
       help: "a llama2.c checkpoint or a GGUF file to time (default: a random --shape model)"
     },
-    {name: "shape", type: "string", arg: "S", help: "stories15M (default), stories260K or stories110M, random weights"},
+    {
+      name: "shape",
+      type: "string",
+      arg: "S",
+      help:
+        "random weights: stories15M (default), stories260K, stories110M in memory, or a real model's shape " +
+        `(${MODEL_SHAPES.map((m) => m.name).join(", ")}) written as a GGUF that the peers run too`
+    },
+    {name: "quant", type: "string", arg: "SPEC", help: "a real shape's preset spec, e.g. Q4_K_M (default Q8_0)"},
     {name: "threads", type: "int", arg: "N", help: "measure 1 and N threads (default 2)"},
     {name: "json", type: "boolean", help: "print the result as one JSON object"},
     {name: "quick", type: "boolean", help: "smoke run: every path once at a tiny size (no figures)"}
@@ -30,19 +40,31 @@ export interface BenchArgs extends BenchOptions {
   json: boolean;
 }
 
-/** --shape (default stories15M), --model, --threads N (measures 1 and N; default 2), --json, --quick. */
+/** --shape (default stories15M), --quant (a real shape's preset), --model, --threads N (1 and N; default 2), --json, --quick. */
 export function toBenchArgs(raw: RawOptions): BenchArgs {
   const threads = toInt(raw, "threads", {min: 1}) ?? 2;
   if (threads > 16) throw new Error(`invalid threads: ${threads} (1..16)`);
   if (raw.model !== undefined && raw.shape !== undefined)
     throw new Error("invalid options: --model and --shape together");
+  const shape = toShapeName(typeof raw.shape === "string" ? raw.shape : "stories15M");
+  const quant = typeof raw.quant === "string" ? presetSpecText(raw.quant) : undefined;
+  if (quant !== undefined && !isModelShape(shape))
+    throw new Error(`invalid quant: ${raw.quant} (--quant sets the preset of a real model's shape, not of ${shape})`);
   return {
-    shape: toShapeName(typeof raw.shape === "string" ? raw.shape : "stories15M"),
+    shape,
+    ...(quant !== undefined ? {quant} : {}),
     ...(typeof raw.model === "string" ? {model: raw.model} : {}),
     threads: threads === 1 ? [1] : [1, threads],
     quick: raw.quick === true,
     json: raw.json === true
   };
+}
+
+/** "Q4_K_M" or "preset=Q4_K_M,attn_v=q8_0" as the canonical preset spec; anything else is refused. */
+function presetSpecText(text: string): string {
+  const spec = toQuantSpec(text.includes("=") ? text : `preset=${text}`);
+  if (spec.preset === undefined) throw new Error(`invalid quant: ${text} (a preset spec: Q4_K_M or preset=Q4_K_M,…)`);
+  return formatQuantSpec(spec);
 }
 
 /**
