@@ -74,8 +74,11 @@ function heapBytesOnce(fn: () => void): number {
 export function heapBytesPerStep(run: (steps: number) => void, {short = 100, long = 500, attempts = 30} = {}): number {
   let least = Infinity;
   for (let a = 0; a < attempts && least >= 1; a++) {
-    const bytes = heapBytesOnce(() => run(long)) - heapBytesOnce(() => run(short));
-    least = Math.min(least, bytes / (long - short));
+    const longBytes = heapBytesOnce(() => run(long));
+    const shortBytes = heapBytesOnce(() => run(short));
+    // a GC inside either window (Infinity) says nothing about this pair: −Infinity would pass any "allocates" check
+    if (longBytes === Infinity || shortBytes === Infinity) continue;
+    least = Math.min(least, (longBytes - shortBytes) / (long - short));
   }
   return least;
 }
