@@ -8,6 +8,7 @@ import {main} from "../../src/cli/main.ts";
 import {loadDefaultModel} from "../../src/engine/default-model.ts";
 import {loadGgufModel, prefill} from "../../src/engine/index.ts";
 import {bytesSource, ggufBytes} from "../../src/model-files/gguf/index.ts";
+import {writeImatrix} from "../../src/quant/imatrix/index.ts";
 import {quantizeGguf} from "../../src/quant/presets/index.ts";
 import {setQuant} from "../../src/quant/provider.ts";
 import {expectClose} from "../helpers/expect-close.ts";
@@ -145,5 +146,34 @@ describeWithFixtures("gguf", "glassbox quantize --model rand-256.f32.gguf --pres
     const tokens = [1, 403, 407, 261, 378];
     // the same Q8_0 weights; the GGUF path and the llama2.c path differ only in float32 rounding (RoPE tables)
     expectClose(prefill(model, tokens), prefill(builtin, tokens), {atol: MAX_ERR_PATHS});
+  });
+
+  it("--imatrix F.dat quantizes with llama-imatrix's importance: the same types, other blocks where it has an entry", async () => {
+    const entries = [
+      {name: "blk.0.attn_q.weight", ncall: 2, values: Float32Array.from({length: 256}, (_, j) => 2 * (1 + (j % 7)))},
+      {name: "blk.1.ffn_down.weight", ncall: 1, values: Float32Array.from({length: 768}, (_, j) => 1 + (j % 5))}
+    ];
+    const dat = join(dir, "rand-256.imatrix.dat");
+    writeFileSync(dat, writeImatrix({entries, lastCall: 2, dataset: "story.txt"}));
+    const [plain, weighted] = [join(dir, "plain.gguf"), join(dir, "weighted.gguf")];
+    expect((await glassbox("quantize", "--model", input, "--preset", "Q4_K_M", "--out", plain)).status).toBe(0);
+    const run = await glassbox("quantize", "--model", input, "--preset", "Q4_K_M", "--imatrix", dat, "--out", weighted);
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/note: the imatrix has no entry for \d+ quantized tensor\(s\)/);
+    const [a, b] = await Promise.all([plain, weighted].map((f) => ggufTensors(new Uint8Array(readFileSync(f)))));
+    expect(b[0].tensors.map((t) => t.type.name)).toEqual(a[0].tensors.map((t) => t.type.name));
+    for (const [name, bytes] of a[1]) {
+      const changed = sha256(bytes) !== sha256(b[1].get(name)!);
+      expect(changed, name).toBe(entries.some((e) => e.name === name));
+    }
+    const wrong = join(dir, "wrong.imatrix.dat");
+    writeFileSync(
+      wrong,
+      writeImatrix({entries: [{...entries[0]!, values: new Float32Array(100)}], lastCall: 1, dataset: ""})
+    );
+    const refused = await glassbox("quantize", "--model", input, "--preset", "Q4_K_M", "--imatrix", wrong);
+    expect(refused.stderr).toMatch(
+      /the imatrix entry for "blk\.0\.attn_q\.weight" has 100 values, the tensor's rows 256/
+    );
   });
 });

@@ -6,7 +6,7 @@
 // override — bytes, bits per weight) and the totals, and with --out the GGUF file, tensor by tensor (never the whole
 // model in memory). --preset Q4_K_M is short for --quant preset=Q4_K_M; overrides go in the spec grammar
 // (--quant preset=Q4_K_M,attn_v=q8_0, GGUF tensor names, ggml types), not as a second flag.
-import {stat} from "node:fs/promises";
+import {readFile, stat} from "node:fs/promises";
 import {DEFAULT_MODEL_FILES} from "../../engine/default-model.ts";
 import {readCheckpoint} from "../../engine/checkpoint.ts";
 import {readModelFiles} from "../../engine/load.node.ts";
@@ -21,6 +21,7 @@ import {
   type QuantizedGgufStream,
   type SpecTensor
 } from "../../quant/presets/index.ts";
+import {imatrixImportance, readImatrix} from "../../quant/imatrix/index.ts";
 import {formatQuantSpec, toQuantSpec, type QuantSpec} from "../../quant/spec.ts";
 import type {Io} from "../command.ts";
 import type {OptionSpec, RawOptions} from "../options.ts";
@@ -115,6 +116,14 @@ function reasonText(t: SpecTensor): string {
   return `${t.rule.replace(/^override: /, "")}${layer}${fallback}`;
 }
 
+/** llama-imatrix's .dat (llama-quantize --imatrix): each tensor's importance, its values divided by ncall. */
+async function readImatrixFile(path: string): Promise<Map<string, Float32Array>> {
+  const bytes = await readFile(path).catch((e: NodeJS.ErrnoException) => {
+    throw new Error(`invalid imatrix: ${path} (${e.code === "ENOENT" ? "no such file" : e.message})`);
+  });
+  return imatrixImportance(readImatrix(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), path));
+}
+
 /** Whether the flags ask for a model (quantize dispatches here), not for --format's float32 values. */
 export function quantizesModel(raw: RawOptions): boolean {
   return raw.model !== undefined || raw.preset !== undefined || raw.quant !== undefined;
@@ -127,10 +136,17 @@ export async function quantizeModel(raw: RawOptions, io: Io): Promise<void> {
     if (raw[flag] !== undefined)
       throw new Error(`invalid option: --${flag} (it belongs to quantize --format; --model takes --preset/--quant)`);
   const spec = specOf(raw);
-  refuseSameFile({model, tokenizer}, {out});
+  const imatrixPath = typeof raw.imatrix === "string" ? raw.imatrix : undefined;
+  refuseSameFile({model, tokenizer, imatrix: imatrixPath}, {out});
+  const imatrix = imatrixPath === undefined ? undefined : await readImatrixFile(imatrixPath);
   const source = await openModel(model, tokenizer);
   try {
-    const q = await quantizeGgufStream(source, spec);
+    const q = await quantizeGgufStream(source, spec, {imatrix});
+    if (q.imatrixMissing.length > 0)
+      io.err(
+        `note: the imatrix has no entry for ${q.imatrixMissing.length} quantized tensor(s) ` +
+          `(${q.imatrixMissing.slice(0, 3).join(", ")}${q.imatrixMissing.length > 3 ? ", …" : ""}): quantized without, as llama-quantize does\n`
+      );
     const fileBytes = out === undefined ? undefined : await writeGgufFile(out, q.out);
     reportPlan(io, q, {model: model ?? "the built-in model"}, raw.json === true, out, fileBytes);
   } finally {

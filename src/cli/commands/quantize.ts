@@ -74,7 +74,12 @@ export const quantizeCommand: Command = {
     {name: "row", type: "int", arg: "N", help: "values per row (default: the whole input is one row)"},
     {name: "out", type: "string", arg: "FILE", help: "packed bytes: header, blocks of each row, then float32 tails"},
     {name: "dequant", type: "string", arg: "FILE", help: "also write the dequantized values as float32"},
-    {name: "imatrix", type: "string", arg: "FILE", help: "float32 importance per column: ggml's weighted quantizer"},
+    {
+      name: "imatrix",
+      type: "string",
+      arg: "FILE",
+      help: "ggml's weighted quantizer: --format: float32 importance per column; --model: llama-imatrix's .dat"
+    },
     {name: "json", type: "boolean", help: "print one JSON object"},
     ...QUANTIZE_MODEL_OPTIONS
   ],
