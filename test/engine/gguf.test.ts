@@ -6,27 +6,13 @@ import {describe, expect, it} from "vitest";
 import {prefill} from "../../src/engine/index.ts";
 import {expectClose, maxAbsDiff} from "../helpers/expect-close.ts";
 import {describeWithFixtures} from "../helpers/fixtures.ts";
-import {fixtureLogits, openGgufFixture} from "../helpers/gguf-fixtures.ts";
+import {fixtureLogits, openGgufFixture, QUANTIZED_GGUF_FIXTURES} from "../helpers/gguf-fixtures.ts";
 
 /** F32 weights, float32 activations vs llama.cpp: only float32 summation order differs (measured 7e-6 at worst). */
 const MAX_ERR_F32 = 1e-4;
 
 const F32_FILES = ["stories260K.f32", "rand-256.f32"];
-const QUANTIZED_FILES = [
-  "stories260K.q8_0",
-  "rand-256.f16",
-  "rand-256.bf16",
-  "rand-256.q8_0",
-  "rand-256.q4_0",
-  "rand-256.q4_1",
-  "rand-256.q5_0",
-  "rand-256.q5_1",
-  "rand-256.iq4_nl",
-  "rand-256.q4_k_m",
-  "rand-256.q6_k",
-  "rand-256-tied.q8_0",
-  "rand-256-rope-llama3.q8_0"
-];
+const QUANTIZED_FILES = QUANTIZED_GGUF_FIXTURES;
 
 describeWithFixtures("gguf", "loadGgufModel(source) on llama.cpp's files", () => {
   for (const stem of F32_FILES)

@@ -26,6 +26,23 @@ export function fixtureLogits(stem: string): {tokens: number[]; logits: Float32A
   return {tokens: json.token_ids, logits: readFixtureF32("gguf", `${stem}.logits.f32`), V: json.logits_shape[1]};
 }
 
+/** The shared GGUF files stored in block types (llama.cpp's logits beside each), by stem. */
+export const QUANTIZED_GGUF_FIXTURES = [
+  "stories260K.q8_0",
+  "rand-256.f16",
+  "rand-256.bf16",
+  "rand-256.q8_0",
+  "rand-256.q4_0",
+  "rand-256.q4_1",
+  "rand-256.q5_0",
+  "rand-256.q5_1",
+  "rand-256.iq4_nl",
+  "rand-256.q4_k_m",
+  "rand-256.q6_k",
+  "rand-256-tied.q8_0",
+  "rand-256-rope-llama3.q8_0"
+];
+
 export const sha256 = (b: Uint8Array) => createHash("sha256").update(b).digest("hex");
 
 /** A rand-256.<preset>.json: the file's hash and llama-quantize's per-tensor types. */

@@ -15,6 +15,7 @@ import {openFileSource} from "../../src/model-files/gguf/source.node.ts";
 import type {WeightMode} from "../../src/quant/modes.ts";
 import {quantMatrices} from "../../src/quant/provider.ts";
 import {expectClose, maxAbsDiff} from "../helpers/expect-close.ts";
+import {QUANTIZED_GGUF_FIXTURES} from "../helpers/gguf-fixtures.ts";
 import {describeWithFixtures, fixturePath, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
 
 /** float32 summation order against llama.cpp, with the inputs rounded the same way (README: ≤ 9.5e-7) */
@@ -36,20 +37,8 @@ interface FixtureJson {
   numpy_check_activation_quant?: {max_abs_diff_per_position: number[]};
 }
 
-const FILES = [
-  "stories260K.q8_0",
-  "rand-256.bf16",
-  "rand-256.q8_0",
-  "rand-256.q4_0",
-  "rand-256.q4_1",
-  "rand-256.q5_0",
-  "rand-256.q5_1",
-  "rand-256.iq4_nl",
-  "rand-256.q4_k_m",
-  "rand-256.q6_k",
-  "rand-256-tied.q8_0",
-  "rand-256-rope-llama3.q8_0"
-];
+/** F16 weights are held to their own bound below */
+const FILES = QUANTIZED_GGUF_FIXTURES.filter((stem) => stem !== "rand-256.f16");
 
 /** the weight modes that run the file's own types; "fused wasm": fused on the wasm kernels */
 type Mode = WeightMode | "fused wasm";

@@ -13,6 +13,7 @@ import {isLayerMatrix, MATRIX_NAMES} from "../../src/model-files/matrix-names.ts
 import {quantMatrices, setQuant, type QuantMatrices} from "../../src/quant/provider.ts";
 import {formatFor, formatOfGgmlType, formatQuantSpec, parseQuantSpec} from "../../src/quant/spec.ts";
 import {expectClose, maxAbsDiff} from "../helpers/expect-close.ts";
+import {QUANTIZED_GGUF_FIXTURES} from "../helpers/gguf-fixtures.ts";
 import {describeWithFixtures, fixturePath, readFixtureJson} from "../helpers/fixtures.ts";
 
 /**
@@ -21,21 +22,7 @@ import {describeWithFixtures, fixturePath, readFixtureJson} from "../helpers/fix
  */
 const FUSED_TOL = 1e-4;
 
-const FILES = [
-  "rand-256.q8_0",
-  "rand-256.q4_0",
-  "rand-256.q4_1",
-  "rand-256.q5_0",
-  "rand-256.q5_1",
-  "rand-256.iq4_nl",
-  "rand-256.q4_k_m",
-  "rand-256.q6_k",
-  "rand-256.f16",
-  "rand-256.bf16",
-  "rand-256-tied.q8_0",
-  "rand-256-rope-llama3.q8_0",
-  "stories260K.q8_0"
-];
+const FILES = QUANTIZED_GGUF_FIXTURES;
 
 interface FixtureJson {
   token_ids: number[];
