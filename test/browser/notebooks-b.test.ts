@@ -109,6 +109,26 @@ describe("notebooks/quantization-error.html", () => {
     await page.page.close();
   });
 
+  it("a preset deep link resolves per tensor: the table lists every tensor with its type and reason", async () => {
+    const page = await openPage(browser.context, `${base()}quantization-error.html?preset=Q4_K_M`);
+    await page.idle(120_000);
+    expect(await page.page.locator(".gb-spec code").textContent()).toBe("preset=Q4_K_M");
+    const summary = (await page.page.locator("details.gb-plan summary").textContent())!;
+    const tensors = Number(/per-tensor table: (\d+) tensors/.exec(summary)![1]);
+    const rows = page.page.locator("details.gb-plan table tbody tr");
+    expect(await rows.count()).toBe(tensors);
+    // the built-in model's rows (64, 192) are not multiples of 256: Q4_K falls back, and the table says so
+    expect(summary).toMatch(/\d+ fallbacks/);
+    const types = await rows.locator("td:nth-child(3)").allTextContents();
+    expect(types).not.toContain("Q4_K");
+    expect(types).toContain("Q5_0"); // llama-quantize's fallback for Q4_K on rows of 32k
+    await page.page.locator("details.gb-plan").evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    await page.screenshot("dev-quantization-error-preset-table");
+    expect(Number.isFinite(await stat(page.page, "sqnr"))).toBe(true);
+    expect(await page.problems()).toEqual([]);
+    await page.page.close();
+  });
+
   it("an old deep link in llama2.c's names opens the same view, shown in GGUF's names", async () => {
     const page = await openPage(
       browser.context,
