@@ -172,7 +172,13 @@ describeWithFixtures("gguf", "GGUF files in the notebooks", () => {
         expect(await glass.problems()).toEqual([]);
         await glass.page.close();
 
-        for (const notebook of ["next-token", "quantization-error", "cost-of-get-w", "performance-lessons"]) {
+        for (const notebook of [
+          "next-token",
+          "quantization-error",
+          "cost-of-get-w",
+          "performance-lessons",
+          "real-models"
+        ]) {
           const other = await openPage(browser.context, `${base}notebooks/${notebook}.html?model=rand-256.q4_k_m`);
           await other.idle(120_000);
           expect(await picker(other).getAttribute("data-model")).toBe("rand-256.q4_k_m");
