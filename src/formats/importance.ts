@@ -116,6 +116,41 @@ export function makeQpQuants(n: number, nmax: number, x: Float32Array, L: Uint8A
   return fr(sumlx / suml2);
 }
 
+/** Where fitSubBlocksWeighted writes, per sub-block j: the fit's scale and min, and the sum of its weights. */
+export interface SubBlockFits {
+  scales: Float32Array;
+  mins: Float32Array;
+  sw: Float32Array;
+}
+
+/**
+ * The weighted (scale, min) fits of Q2_K, Q4_K and Q5_K (make_qkx3_quants with quant_weights): for each of `count`
+ * sub-blocks of `size` values of x[xo..] the weights qw·√(σ² + x²), their sum, and make_qkx2_quants(nmax, rmin −0.9,
+ * rdelta 0.05, 36 steps, squared error), its codes into L.
+ */
+export function fitSubBlocksWeighted(
+  count: number,
+  size: number,
+  nmax: number,
+  x: Float32Array,
+  xo: number,
+  qw: Float32Array,
+  qwo: number,
+  sigma2: number,
+  L: Uint8Array,
+  fits: SubBlockFits
+): void {
+  for (let j = 0; j < count; j++) {
+    importanceWeights(fitWeights, size, qw, qwo + size * j, sigma2, x, xo + size * j);
+    fits.sw[j] = sumWeights(fitWeights, size);
+    makeQkx2Quants(fit, size, nmax, x, xo + size * j, fitWeights, L, size * j, fr(-0.9), fr(0.05), 36, false);
+    fits.scales[j] = fit.scale;
+    fits.mins[j] = fit.min;
+  }
+}
+const fitWeights = new Float32Array(32);
+const fit: ScaleMin = {scale: 0, min: 0};
+
 /**
  * quantize_row_q{4,5}_K_impl for one super-block x[xo..xo+256) with importance qw[qwo..qwo+256): σ² = 2·Σx²/256,
  * per sub-block of 32 the weights qw·√(σ² + x²) and make_qkx3_quants(nmax, rmin −0.9, rdelta 0.05, 36 steps, squared
@@ -133,21 +168,14 @@ export function quantizeSuperBlockK4Weighted(
   qwo: number
 ): void {
   const sigma2 = fr(fr(2 * sumSquares(x, xo, QK_K)) / QK_K);
-  for (let j = 0; j < 8; j++) {
-    importanceWeights(k4Weights, 32, qw, qwo + 32 * j, sigma2, x, xo + 32 * j);
-    k4Sw[j] = sumWeights(k4Weights, 32);
-    makeQkx2Quants(k4Fit, 32, nmax, x, xo + 32 * j, k4Weights, L, 32 * j, fr(-0.9), fr(0.05), 36, false);
-    k4Scales[j] = k4Fit.scale;
-    k4Mins[j] = k4Fit.min;
-  }
+  fitSubBlocksWeighted(8, 32, nmax, x, xo, qw, qwo, sigma2, L, k4Fits);
   const dBlock = makeQpQuants(8, 63, k4Scales, k4Ls, k4Sw);
   const mBlock = makeQpQuants(8, 63, k4Mins, k4Lm, k4Sw);
   storeSuperBlockK4(out, o, x, xo, L, nmax, k4Ls, k4Lm, dBlock, mBlock);
 }
-const k4Weights = new Float32Array(32);
 const k4Sw = new Float32Array(8);
 const k4Scales = new Float32Array(8);
 const k4Mins = new Float32Array(8);
+const k4Fits: SubBlockFits = {scales: k4Scales, mins: k4Mins, sw: k4Sw};
 const k4Ls = new Uint8Array(8);
 const k4Lm = new Uint8Array(8);
-const k4Fit: ScaleMin = {scale: 0, min: 0};

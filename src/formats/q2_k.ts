@@ -9,7 +9,7 @@
 // dequantize: y = (d·sc)·q − dmin·m.
 import type {Codec} from "./codec.ts";
 import {f16Table, writeF16} from "./fp16.ts";
-import {importanceWeights, makeQpQuants, sumSquares, sumWeights} from "./importance.ts";
+import {fitSubBlocksWeighted, makeQpQuants, sumSquares} from "./importance.ts";
 import {
   dotByDequant,
   packTwoBitQuants,
@@ -71,13 +71,7 @@ function quantizeSuperBlockWeighted(
   qwo: number
 ): void {
   const sigma2 = fr(sumSquares(x, xo, QK_K) / QK_K);
-  for (let j = 0; j < 16; j++) {
-    importanceWeights(weights, 16, qw, qwo + 16 * j, sigma2, x, xo + 16 * j);
-    sw[j] = sumWeights(weights, 16);
-    makeQkx2Quants(fit, 16, 3, x, xo + 16 * j, weights, L, 16 * j, fr(-0.9), fr(0.05), 36, false);
-    scales[j] = fit.scale;
-    mins[j] = fit.min;
-  }
+  fitSubBlocksWeighted(16, 16, 3, x, xo, qw, qwo, sigma2, L, fits);
   const dm = makeQpQuants(16, 15, scales, Ls, sw);
   const mm = makeQpQuants(16, 15, mins, Lm, sw);
   writeF16(out, o + 80, dm);
@@ -86,6 +80,7 @@ function quantizeSuperBlockWeighted(
   storeCodes(out, o, x, xo);
 }
 const sw = new Float32Array(16);
+const fits = {scales, mins, sw};
 const Ls = new Uint8Array(16);
 const Lm = new Uint8Array(16);
 
