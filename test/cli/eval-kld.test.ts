@@ -6,10 +6,10 @@ import {mkdtempSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, expect, it} from "vitest";
-import {main} from "../../src/cli/main.ts";
 import type {KldStatistics} from "../../src/quant/perplexity/index.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {describeWithFixtures, fixturePath, readFixtureJson} from "../helpers/fixtures.ts";
+import {glassboxInProcess as glassbox} from "./helpers.ts";
 
 /** mean KLD within 2 % of llama-perplexity's with llama.cpp's numerics (--act ggml) */
 const KLD_RTOL = 0.02;
@@ -17,12 +17,6 @@ const KLD_RTOL = 0.02;
 const SAME_TOP_POINTS = 0.5;
 /** minutes of model runs on a loaded machine */
 const SLOW = 600_000;
-
-async function glassbox(...args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
-  const run = {status: 0, stdout: "", stderr: ""};
-  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
-  return run;
-}
 
 interface KldJson {
   model: {file: string};

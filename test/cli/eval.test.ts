@@ -4,13 +4,7 @@ import {mkdtempSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {main} from "../../src/cli/main.ts";
-
-async function glassbox(...args: string[]): Promise<{status: number; stdout: string; stderr: string}> {
-  const run = {status: 0, stdout: "", stderr: ""};
-  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
-  return run;
-}
+import {glassboxInProcess as glassbox} from "./helpers.ts";
 
 describe("glassbox eval in GGUF's matrix names", () => {
   const text = join(mkdtempSync(join(tmpdir(), "glassbox-eval-")), "t.txt");

@@ -6,20 +6,13 @@ import {copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, symlinkSy
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {describe, expect, it} from "vitest";
-import {main} from "../../src/cli/main.ts";
 import {DEFAULT_CONFIG} from "../../src/engine/default-model.ts";
+import {glassboxInProcess as glassbox} from "./helpers.ts";
 
 interface Run {
   status: number;
   stdout: string;
   stderr: string;
-}
-
-/** `glassbox ...args` in this process (a child process per case is slow on a shared machine). */
-async function glassbox(...args: string[]): Promise<Run> {
-  const run = {status: 0, stdout: "", stderr: ""};
-  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
-  return run;
 }
 
 const ROOT = resolve(import.meta.dirname, "../..");

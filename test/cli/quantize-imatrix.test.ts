@@ -5,22 +5,12 @@ import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {main} from "../../src/cli/main.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {describeWithFixtures, fixturePath, readFixture, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
+import {firstDifference} from "../helpers/bytes.ts";
+import {glassboxInProcess as glassbox} from "./helpers.ts";
 
 const CASE = "quant-with-imatrix-4096";
-
-async function glassbox(...args: string[]) {
-  const run = {status: 0, stdout: "", stderr: ""};
-  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
-  return run;
-}
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  return a.findIndex((v, i) => v !== b[i]);
-}
 
 function readF32(path: string): Float32Array {
   const bytes = readFileSync(path);

@@ -4,7 +4,6 @@ import {existsSync, mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {expect, it} from "vitest";
-import {main} from "../../src/cli/main.ts";
 import {loadDefaultModel} from "../../src/engine/default-model.ts";
 import {loadGgufModel, prefill} from "../../src/engine/index.ts";
 import {bytesSource, ggufBytes} from "../../src/model-files/gguf/index.ts";
@@ -14,15 +13,10 @@ import {setQuant} from "../../src/quant/provider.ts";
 import {expectClose} from "../helpers/expect-close.ts";
 import {describeWithFixtures, fixturePath, readFixture, readFixtureJson} from "../helpers/fixtures.ts";
 import {ggufTensors, presetFixtures, sha256, type PresetFixtureJson} from "../helpers/gguf-fixtures.ts";
+import {glassboxInProcess as glassbox} from "./helpers.ts";
 
 /** the engine's GGUF path vs its llama2.c path on the same weights */
 const MAX_ERR_PATHS = 1e-4;
-
-async function glassbox(...args: string[]) {
-  const run = {status: 0, stdout: "", stderr: ""};
-  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
-  return run;
-}
 
 describeWithFixtures("gguf", "glassbox quantize --model rand-256.f32.gguf --preset P", () => {
   const dir = mkdtempSync(join(tmpdir(), "glassbox-quantize-model-"));

@@ -5,8 +5,9 @@ import {mkdtempSync, readFileSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {main} from "../../src/cli/main.ts";
 import {describeWithFixtures, fixturePath, readFixture} from "../helpers/fixtures.ts";
+import {firstDifference} from "../helpers/bytes.ts";
+import {glassboxInProcess as glassbox} from "./helpers.ts";
 
 const CASES = ["gaussian-4096", "cosine-4096", "edge-256"];
 /** the format as typed (upper case is accepted) and the fixtures' type name */
@@ -18,18 +19,6 @@ const FORMATS: [string, string][] = [
   ["q6_k", "q6_K"],
   ["IQ4_NL", "iq4_nl"]
 ];
-
-async function glassbox(...args: string[]) {
-  const run = {status: 0, stdout: "", stderr: ""};
-  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
-  return run;
-}
-
-/** index of the first differing byte, -1 when equal (lengths included) */
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  return a.findIndex((v, i) => v !== b[i]);
-}
 
 describeWithFixtures("ggml", "glassbox quantize --format <K-quant | iq4_nl> on ggml's vectors", () => {
   const dir = mkdtempSync(join(tmpdir(), "glassbox-kquant-"));

@@ -3,17 +3,12 @@ import {toFormat} from "../../src/formats/schemes.ts";
 import {dequantizeMatrix, quantizeMatrix} from "../../src/formats/matrix.ts";
 import {maxAbsError, sqnrDb} from "../../src/quant/metrics.ts";
 import {describeWithFixtures, readFixture, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
+import {firstDifference} from "../helpers/bytes.ts";
 
 const CASES = ["gaussian-4096", "cosine-4096", "edge-256"];
 const FORMATS = ["q8_0", "q4_0", "q4_1", "q5_0", "q5_1"];
 /** the fixtures' SQNR is printed to 4 decimals */
 const SQNR_PRINT_TOL_DB = 1e-3;
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
-}
 
 describeWithFixtures("ggml", "ggml quantize_row_*_ref / dequantize_row_* vectors", () => {
   for (const c of CASES) {

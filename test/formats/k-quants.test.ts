@@ -8,6 +8,7 @@ import {q5_k} from "../../src/formats/q5_k.ts";
 import {q6_k} from "../../src/formats/q6_k.ts";
 import {maxAbsError, sqnrDb} from "../../src/quant/metrics.ts";
 import {describeWithFixtures, readFixture, readFixtureF32, readFixtureJson} from "../helpers/fixtures.ts";
+import {firstDifference} from "../helpers/bytes.ts";
 
 const CASES = ["gaussian-4096", "cosine-4096", "edge-256"];
 /** codec and the fixture's type name (ggml spells the K-quants with a capital K) */
@@ -21,12 +22,6 @@ const FORMATS: [Codec, string][] = [
 ];
 /** the fixtures' SQNR is printed to 4 decimals */
 const SQNR_PRINT_TOL_DB = 1e-3;
-
-function firstDifference(a: Uint8Array, b: Uint8Array): number {
-  if (a.length !== b.length) return Math.min(a.length, b.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
-  return -1;
-}
 
 describeWithFixtures("ggml", "K-quants and IQ4_NL against ggml's vectors", () => {
   for (const c of CASES) {

@@ -4,7 +4,6 @@ import {mkdtempSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
-import {main} from "../../src/cli/main.ts";
 import {loadGgufModel, prefill} from "../../src/engine/index.ts";
 import {readLlamaModel} from "../../src/model-files/gguf/index.ts";
 import {openFileSource} from "../../src/model-files/gguf/source.node.ts";
@@ -12,17 +11,12 @@ import {MODEL_SHAPES, toModelShape, type ModelShape} from "../../src/model-files
 import {decodeTensor, shapeGguf, WEIGHT_STD} from "../../src/quant/presets/index.ts";
 import {tokenizerFromGguf} from "../../src/tokenizers/gguf-vocab.ts";
 import {sha256} from "../helpers/gguf-fixtures.ts";
+import {glassboxInProcess as glassbox} from "../cli/helpers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "glassbox-shape-"));
 const TEXT = "Once upon a time, there was a little girl named Lily.";
 /** writing and running a file of real size on a loaded 2-core machine */
 const SLOW = 300_000;
-
-async function glassbox(...args: string[]) {
-  const run = {status: 0, stdout: "", stderr: ""};
-  run.status = await main(args, {out: (text) => (run.stdout += text), err: (text) => (run.stderr += text)});
-  return run;
-}
 
 /** Writes the shape with glassbox shape, loads it, checks hyperparameters, tokenizer and finite logits. */
 async function writeAndRun(shape: ModelShape, args: string[], layers = shape.nLayers) {
