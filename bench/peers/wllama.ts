@@ -4,7 +4,7 @@
 // else fails the run. wllama reports llama-server's timings (prompt and predicted tokens per second) per completion.
 // Its completion takes the prompt as text only (token ids make it fail), so the caller passes the protocol's prompt
 // ids decoded to text, and the note says how many tokens wllama made of it.
-import {createReadStream, existsSync, statSync} from "node:fs";
+import {createReadStream, statSync} from "node:fs";
 import {createServer, type Server} from "node:http";
 import {dirname, join, normalize} from "node:path";
 import {createRequire} from "node:module";
@@ -61,13 +61,14 @@ async function serve(file: string): Promise<{server: Server; url: string; refuse
       res.writeHead(200, {...headers, "Content-Type": MIME[".html"]}).end(PAGE);
       return;
     }
-    if (!target || !existsSync(target) || !statSync(target).isFile()) {
+    const stats = target ? statSync(target, {throwIfNoEntry: false}) : undefined;
+    if (!target || !stats?.isFile()) {
       refused.push(path);
       res.writeHead(404, headers).end();
       return;
     }
     const type = MIME[target.slice(target.lastIndexOf("."))] ?? "application/octet-stream";
-    res.writeHead(200, {...headers, "Content-Type": type, "Content-Length": statSync(target).size});
+    res.writeHead(200, {...headers, "Content-Type": type, "Content-Length": stats.size});
     createReadStream(target).pipe(res);
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
